@@ -1,0 +1,15 @@
+//! Palisade core: the positioned document model, Kubernetes object views, findings, rules and the engine.
+//!
+//! Library code here never prints and never panics; inputs and renderers live in other crates.
+
+pub mod finding;
+pub mod node;
+pub mod object;
+pub mod pss;
+pub mod rule;
+
+pub use finding::{Finding, Location, ObjectRef, Severity};
+pub use node::{Entry, Map, Node, Pos, Value};
+pub use object::{ContainerKind, ContainerView, K8sObject, Located, PodSpecView, Source};
+pub use pss::{PssLevel, PssPolicy, PssVersion};
+pub use rule::{CheckContext, PssControl, Rule, RuleMeta, Status, Target, Violation};

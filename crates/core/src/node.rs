@@ -1,0 +1,271 @@
+//! Positioned document tree: what every input format is normalised into.
+//!
+//! Values are already resolved the way Kubernetes resolves them (YAML 1.1 scalars, merge keys applied, the last
+//! duplicate key kept), so rules never see YAML syntax. Every node keeps the position of its first character; a
+//! map entry also keeps the position of its key, which is where findings about that field point.
+
+use serde_json::Value as Json;
+
+/// A 1-based line and column (column counted in characters) in a source file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct Pos {
+    /// 1-based line number.
+    pub line: u32,
+    /// 1-based column number, in characters.
+    pub col: u32,
+}
+
+impl Pos {
+    /// A position from 1-based line and column.
+    pub const fn new(line: u32, col: u32) -> Self {
+        Self { line, col }
+    }
+}
+
+/// A value in the tree together with the position where it starts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    /// Where the value starts (for aliases: where the anchored value starts).
+    pub pos: Pos,
+    /// The resolved value.
+    pub value: Value,
+}
+
+/// A resolved value, shaped like JSON (map keys are strings after Kubernetes' YAML-to-JSON conversion).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// `null`, `~` or an empty value.
+    Null,
+    /// A boolean (YAML 1.1: also `yes`, `on`, `y`, ...).
+    Bool(bool),
+    /// An integer that fits in i64.
+    Int(i64),
+    /// A positive integer above i64::MAX.
+    Uint(u64),
+    /// A floating point number.
+    Float(f64),
+    /// A string.
+    Str(String),
+    /// A sequence.
+    Seq(Vec<Node>),
+    /// A mapping with unique keys in first-seen order.
+    Map(Map),
+}
+
+/// One key of a mapping with its position and value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    /// The key as Kubernetes sees it (non-string YAML keys converted to their JSON string form).
+    pub key: String,
+    /// Where the key starts: findings about this field point here.
+    pub key_pos: Pos,
+    /// The value.
+    pub value: Node,
+}
+
+/// A mapping. Keys are unique; inserting an existing key replaces its value (last duplicate wins, as in go-yaml v2).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Map {
+    entries: Vec<Entry>,
+}
+
+impl Map {
+    /// An empty map.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// An empty map with room for `n` entries.
+    pub fn with_capacity(n: usize) -> Self {
+        Self { entries: Vec::with_capacity(n) }
+    }
+
+    /// Inserts or replaces `key`. Returns the replaced entry, if any (a duplicate key).
+    pub fn insert(&mut self, key: String, key_pos: Pos, value: Node) -> Option<Entry> {
+        if let Some(e) = self.entries.iter_mut().find(|e| e.key == key) {
+            let old = std::mem::replace(e, Entry { key, key_pos, value });
+            return Some(old);
+        }
+        self.entries.push(Entry { key, key_pos, value });
+        None
+    }
+
+    /// The entry for `key`.
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.key == key)
+    }
+
+    /// The value for `key`.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|e| &e.value)
+    }
+
+    /// Entries in first-seen order.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// Number of keys.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when the map has no keys.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+impl Node {
+    /// A node at `pos`.
+    pub fn new(pos: Pos, value: Value) -> Self {
+        Self { pos, value }
+    }
+
+    /// The map, when this node is one.
+    pub fn as_map(&self) -> Option<&Map> {
+        match &self.value {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The sequence items, when this node is a sequence.
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Seq(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The string, when this node is a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The boolean, when this node is a boolean (strings such as `"true"` are not booleans: the API server
+    /// rejects them).
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.value {
+            Value::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// The integer, when this node is an integer (or a float with an integral value, as JSON decoding allows).
+    pub fn as_i64(&self) -> Option<i64> {
+        match self.value {
+            Value::Int(i) => Some(i),
+            Value::Uint(u) => i64::try_from(u).ok(),
+            Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Some(f as i64),
+            _ => None,
+        }
+    }
+
+    /// True for `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self.value, Value::Null)
+    }
+
+    /// The value of `key` when this node is a map.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.as_map().and_then(|m| m.get(key))
+    }
+
+    /// The entry of `key` when this node is a map.
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.as_map().and_then(|m| m.entry(key))
+    }
+
+    /// Follows `path` through nested maps.
+    pub fn path(&self, path: &[&str]) -> Option<&Node> {
+        let mut cur = self;
+        for key in path {
+            cur = cur.get(key)?;
+        }
+        Some(cur)
+    }
+
+    /// The string value of `key`, when present and a string.
+    pub fn get_str(&self, key: &str) -> Option<&str> {
+        self.get(key).and_then(Node::as_str)
+    }
+
+    /// The JSON form of this node (what the API server would receive).
+    pub fn to_json(&self) -> Json {
+        match &self.value {
+            Value::Null => Json::Null,
+            Value::Bool(b) => Json::Bool(*b),
+            Value::Int(i) => Json::from(*i),
+            Value::Uint(u) => Json::from(*u),
+            Value::Float(f) => serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number),
+            Value::Str(s) => Json::String(s.clone()),
+            Value::Seq(items) => Json::Array(items.iter().map(Node::to_json).collect()),
+            Value::Map(m) => {
+                Json::Object(m.entries().iter().map(|e| (e.key.clone(), e.value.to_json())).collect())
+            }
+        }
+    }
+
+    /// Builds a tree from JSON, every node at `pos` (for inputs without source positions, such as API objects).
+    pub fn from_json(json: &Json, pos: Pos) -> Self {
+        let value = match json {
+            Json::Null => Value::Null,
+            Json::Bool(b) => Value::Bool(*b),
+            Json::Number(n) => {
+                if let Some(i) = n.as_i64() {
+                    Value::Int(i)
+                } else if let Some(u) = n.as_u64() {
+                    Value::Uint(u)
+                } else {
+                    Value::Float(n.as_f64().unwrap_or(0.0))
+                }
+            }
+            Json::String(s) => Value::Str(s.clone()),
+            Json::Array(a) => Value::Seq(a.iter().map(|j| Node::from_json(j, pos)).collect()),
+            Json::Object(o) => {
+                let mut m = Map::with_capacity(o.len());
+                for (k, v) in o {
+                    m.insert(k.clone(), pos, Node::from_json(v, pos));
+                }
+                Value::Map(m)
+            }
+        };
+        Node { pos, value }
+    }
+}
+
+/// Escapes one JSON Pointer reference token (RFC 6901).
+pub fn escape_pointer_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn last_duplicate_wins_and_keeps_its_position() {
+        let mut m = Map::new();
+        m.insert("a".into(), Pos::new(1, 1), Node::new(Pos::new(1, 4), Value::Bool(false)));
+        let old = m.insert("a".into(), Pos::new(2, 1), Node::new(Pos::new(2, 4), Value::Bool(true)));
+        assert!(old.is_some());
+        assert_eq!(m.len(), 1);
+        let e = m.entry("a").map(|e| (e.key_pos, e.value.as_bool()));
+        assert_eq!(e, Some((Pos::new(2, 1), Some(true))));
+    }
+
+    #[test]
+    fn json_round_trip() {
+        let j = serde_json::json!({"a": [1, -2, 1.5, "x", null, true], "b": {"c": 18446744073709551615u64}});
+        assert_eq!(Node::from_json(&j, Pos::default()).to_json(), j);
+    }
+
+    #[test]
+    fn pointer_escaping() {
+        assert_eq!(escape_pointer_token("a/b~c"), "a~1b~0c");
+    }
+}
