@@ -2,6 +2,7 @@
 //!
 //! Library code here never prints and never panics; inputs and renderers live in other crates.
 
+pub mod engine;
 pub mod finding;
 pub mod node;
 pub mod object;
@@ -13,3 +14,4 @@ pub use node::{Entry, Map, Node, Pos, Value};
 pub use object::{ContainerKind, ContainerView, K8sObject, Located, PodSpecView, Source};
 pub use pss::{PssLevel, PssPolicy, PssVersion};
 pub use rule::{CheckContext, PssControl, Rule, RuleMeta, Status, Target, Violation};
+pub use engine::Engine;
