@@ -53,17 +53,28 @@ impl<'r> Engine<'r> {
     /// level is within the policy's level, the policy version has the check, and no enabled restricted rule
     /// replaces it at that version (as Pod Security Admission's `OverrideCheckIDs` do).
     pub fn pss_rule_applies(&self, id: &str, policy: PssPolicy) -> bool {
-        let Some(control) = self.rules.iter().find(|r| r.meta().id == id).and_then(|r| r.meta().pss) else {
+        let Some(control) = self
+            .rules
+            .iter()
+            .find(|r| r.meta().id == id)
+            .and_then(|r| r.meta().pss)
+        else {
             return true;
         };
         let minor = policy.version.minor();
-        if policy.level == PssLevel::Privileged || control.level > policy.level || minor < control.since {
+        if policy.level == PssLevel::Privileged
+            || control.level > policy.level
+            || minor < control.since
+        {
             return false;
         }
         !self.rules.iter().filter_map(|r| r.meta().pss).any(|other| {
             other.level <= policy.level
                 && minor >= other.since
-                && other.overrides.iter().any(|(overridden, from)| *overridden == id && minor >= *from)
+                && other
+                    .overrides
+                    .iter()
+                    .any(|(overridden, from)| *overridden == id && minor >= *from)
         })
     }
 }

@@ -8,10 +8,13 @@ pub mod node;
 pub mod object;
 pub mod pss;
 pub mod rule;
+pub mod scan;
+pub mod select;
 
+pub use engine::Engine;
 pub use finding::{Finding, Location, ObjectRef, Severity};
 pub use node::{Entry, Map, Node, Pos, Value};
 pub use object::{ContainerKind, ContainerView, K8sObject, Located, PodSpecView, Source};
 pub use pss::{PssLevel, PssPolicy, PssVersion};
 pub use rule::{CheckContext, PssControl, Rule, RuleMeta, Status, Target, Violation};
-pub use engine::Engine;
+pub use scan::{NamespaceIndex, ScanResult, Summary, ToolError};

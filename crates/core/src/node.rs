@@ -77,16 +77,29 @@ impl Map {
 
     /// An empty map with room for `n` entries.
     pub fn with_capacity(n: usize) -> Self {
-        Self { entries: Vec::with_capacity(n) }
+        Self {
+            entries: Vec::with_capacity(n),
+        }
     }
 
     /// Inserts or replaces `key`. Returns the replaced entry, if any (a duplicate key).
     pub fn insert(&mut self, key: String, key_pos: Pos, value: Node) -> Option<Entry> {
         if let Some(e) = self.entries.iter_mut().find(|e| e.key == key) {
-            let old = std::mem::replace(e, Entry { key, key_pos, value });
+            let old = std::mem::replace(
+                e,
+                Entry {
+                    key,
+                    key_pos,
+                    value,
+                },
+            );
             return Some(old);
         }
-        self.entries.push(Entry { key, key_pos, value });
+        self.entries.push(Entry {
+            key,
+            key_pos,
+            value,
+        });
         None
     }
 
@@ -204,9 +217,12 @@ impl Node {
             Value::Float(f) => serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number),
             Value::Str(s) => Json::String(s.clone()),
             Value::Seq(items) => Json::Array(items.iter().map(Node::to_json).collect()),
-            Value::Map(m) => {
-                Json::Object(m.entries().iter().map(|e| (e.key.clone(), e.value.to_json())).collect())
-            }
+            Value::Map(m) => Json::Object(
+                m.entries()
+                    .iter()
+                    .map(|e| (e.key.clone(), e.value.to_json()))
+                    .collect(),
+            ),
         }
     }
 
@@ -250,8 +266,16 @@ mod tests {
     #[test]
     fn last_duplicate_wins_and_keeps_its_position() {
         let mut m = Map::new();
-        m.insert("a".into(), Pos::new(1, 1), Node::new(Pos::new(1, 4), Value::Bool(false)));
-        let old = m.insert("a".into(), Pos::new(2, 1), Node::new(Pos::new(2, 4), Value::Bool(true)));
+        m.insert(
+            "a".into(),
+            Pos::new(1, 1),
+            Node::new(Pos::new(1, 4), Value::Bool(false)),
+        );
+        let old = m.insert(
+            "a".into(),
+            Pos::new(2, 1),
+            Node::new(Pos::new(2, 4), Value::Bool(true)),
+        );
         assert!(old.is_some());
         assert_eq!(m.len(), 1);
         let e = m.entry("a").map(|e| (e.key_pos, e.value.as_bool()));

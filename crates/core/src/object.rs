@@ -36,7 +36,10 @@ const POD_SPEC_PATHS: &[(&str, &[&str])] = &[
     ("Job", &["spec", "template", "spec"]),
     ("ReplicationController", &["spec", "template", "spec"]),
     ("PodTemplate", &["template", "spec"]),
-    ("CronJob", &["spec", "jobTemplate", "spec", "template", "spec"]),
+    (
+        "CronJob",
+        &["spec", "jobTemplate", "spec", "template", "spec"],
+    ),
 ];
 
 impl K8sObject {
@@ -48,12 +51,24 @@ impl K8sObject {
             return None;
         }
         let meta = root.get("metadata");
-        let namespace = meta.and_then(|m| m.get_str("namespace")).filter(|s| !s.is_empty()).map(str::to_string);
+        let namespace = meta
+            .and_then(|m| m.get_str("namespace"))
+            .filter(|s| !s.is_empty())
+            .map(str::to_string);
         let name = meta
             .and_then(|m| m.get_str("name").or_else(|| m.get_str("generateName")))
             .filter(|s| !s.is_empty())
             .map(str::to_string);
-        Some(Self { id: ObjectRef { api_version, kind, namespace, name }, root, source })
+        Some(Self {
+            id: ObjectRef {
+                api_version,
+                kind,
+                namespace,
+                name,
+            },
+            root,
+            source,
+        })
     }
 
     /// The pod spec this object embeds, when its kind embeds one and the spec is present.
@@ -71,7 +86,11 @@ impl K8sObject {
             pointer.push('/');
             pointer.push_str(p);
         }
-        Some(PodSpecView { spec, metadata, pointer })
+        Some(PodSpecView {
+            spec,
+            metadata,
+            pointer,
+        })
     }
 
     /// True when this object's kind embeds a pod spec.
@@ -178,21 +197,39 @@ pub fn locate<'a>(node: &'a Node, base: &str, pos: Pos, path: &[&str]) -> Locate
             None => None,
         };
     }
-    Located { node: cur, pos: best, pointer }
+    Located {
+        node: cur,
+        pos: best,
+        pointer,
+    }
 }
 
 impl<'a> PodSpecView<'a> {
     /// Containers in the order Pod Security Admission visits them: initContainers, containers,
     /// ephemeralContainers.
     pub fn containers(&self) -> impl Iterator<Item = ContainerView<'a>> + '_ {
-        [ContainerKind::Init, ContainerKind::Regular, ContainerKind::Ephemeral].into_iter().flat_map(move |kind| {
-            let items = self.spec.get(kind.field()).and_then(Node::as_seq).unwrap_or(&[]);
-            items.iter().enumerate().filter(|(_, n)| n.as_map().is_some()).map(move |(index, node)| ContainerView {
-                kind,
-                index,
-                node,
-                pointer: format!("{}/{}/{}", self.pointer, kind.field(), index),
-            })
+        [
+            ContainerKind::Init,
+            ContainerKind::Regular,
+            ContainerKind::Ephemeral,
+        ]
+        .into_iter()
+        .flat_map(move |kind| {
+            let items = self
+                .spec
+                .get(kind.field())
+                .and_then(Node::as_seq)
+                .unwrap_or(&[]);
+            items
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| n.as_map().is_some())
+                .map(move |(index, node)| ContainerView {
+                    kind,
+                    index,
+                    node,
+                    pointer: format!("{}/{}/{}", self.pointer, kind.field(), index),
+                })
         })
     }
 

@@ -82,7 +82,12 @@ pub struct Violation {
 impl Violation {
     /// A violation at the rule's default severity.
     pub fn new(message: impl Into<String>, pos: Pos, pointer: impl Into<String>) -> Self {
-        Self { message: message.into(), pos, pointer: pointer.into(), severity: None }
+        Self {
+            message: message.into(),
+            pos,
+            pointer: pointer.into(),
+            severity: None,
+        }
     }
 
     /// The same violation at another severity.

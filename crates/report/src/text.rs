@@ -1,0 +1,196 @@
+//! The terminal report: findings grouped by file, each with the offending source line and a marker under it,
+//! then errors and a summary. Colour is decided by the caller (on a terminal and without NO_COLOR).
+
+use crate::SourceLines;
+use palisade_core::{Finding, ScanResult, Severity};
+use std::fmt::Write;
+
+/// Options for the text renderer.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TextOptions {
+    /// Emit ANSI colours.
+    pub color: bool,
+}
+
+struct Style {
+    on: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, s: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+    fn sev(&self, s: Severity) -> String {
+        let code = match s {
+            Severity::Critical => "1;35",
+            Severity::High => "1;31",
+            Severity::Medium => "33",
+            Severity::Low => "36",
+            Severity::Info => "2",
+        };
+        self.paint(code, s.as_str())
+    }
+}
+
+/// Renders the result for a terminal.
+pub fn render(result: &ScanResult, sources: &dyn SourceLines, opts: TextOptions) -> String {
+    let st = Style { on: opts.color };
+    let mut out = String::new();
+    let mut current_file: Option<&str> = None;
+    for f in &result.findings {
+        if current_file != Some(f.location.file.as_str()) {
+            if current_file.is_some() {
+                out.push('\n');
+            }
+            let _ = writeln!(out, "{}", st.paint("1;4", &f.location.file));
+            current_file = Some(f.location.file.as_str());
+        }
+        render_finding(&mut out, f, sources, &st);
+    }
+    if !result.errors.is_empty() {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        let _ = writeln!(out, "{}", st.paint("1;31", "Errors"));
+        for e in &result.errors {
+            let mut at = e.file.clone();
+            if e.document > 0 {
+                let _ = write!(at, ", document {}", e.document);
+            }
+            if e.line > 0 {
+                let _ = write!(at, ", line {}", e.line);
+            }
+            let _ = writeln!(out, "  {} {at}: {}", st.paint("1;31", "error:"), e.message);
+        }
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(&st.summary(result));
+    out.push('\n');
+    out
+}
+
+fn render_finding(out: &mut String, f: &Finding, sources: &dyn SourceLines, st: &Style) {
+    let loc = &f.location;
+    let _ = writeln!(
+        out,
+        "  {} {} {} {}",
+        st.paint("1", f.rule),
+        st.sev(f.severity),
+        st.paint("2", "·"),
+        f.object
+    );
+    let _ = writeln!(out, "    {}", f.message);
+    let _ = writeln!(
+        out,
+        "    {} {}:{}:{}",
+        st.paint("34", "-->"),
+        loc.file,
+        loc.line,
+        loc.column
+    );
+    if let Some(line) = sources.line(&loc.file, loc.line) {
+        let num = loc.line.to_string();
+        let pad = " ".repeat(num.len());
+        let line = line.replace('\t', " ");
+        let col = (loc.column.max(1) - 1) as usize;
+        let rest: String = line.chars().skip(col).collect();
+        let width = marker_width(&rest);
+        let _ = writeln!(out, "    {pad} {}", st.paint("34", "|"));
+        let _ = writeln!(
+            out,
+            "    {} {} {line}",
+            st.paint("34", &num),
+            st.paint("34", "|")
+        );
+        let _ = writeln!(
+            out,
+            "    {pad} {} {}{}",
+            st.paint("34", "|"),
+            " ".repeat(col),
+            st.paint("1;31", &"^".repeat(width))
+        );
+    }
+    let _ = writeln!(out, "    {} {}", st.paint("32", "= fix:"), f.remediation);
+}
+
+/// Width of the marker: the key (up to its colon) or the first token of the line from the column on.
+fn marker_width(rest: &str) -> usize {
+    let token: String = rest
+        .chars()
+        .take_while(|c| *c != ':' && !c.is_whitespace())
+        .collect();
+    let n = token.chars().count();
+    if n == 0 {
+        1
+    } else {
+        n
+    }
+}
+
+impl Style {
+    /// The closing line: counts by severity, files, documents, objects, errors.
+    fn summary(&self, result: &ScanResult) -> String {
+        let s = &result.summary;
+        let parts: Vec<String> = Severity::ALL_DESC
+            .iter()
+            .map(|sev| {
+                format!(
+                    "{} {}",
+                    s.by_severity.get(sev).copied().unwrap_or(0),
+                    self.sev(*sev)
+                )
+            })
+            .collect();
+        let noun = if s.findings == 1 {
+            "finding"
+        } else {
+            "findings"
+        };
+        let mut line = format!(
+            "{} {noun} ({}) in {} file{}, {} document{}, {} object{}",
+            self.paint("1", &s.findings.to_string()),
+            parts.join(", "),
+            s.files,
+            plural(s.files),
+            s.documents,
+            plural(s.documents),
+            s.objects,
+            plural(s.objects),
+        );
+        if s.skipped_documents > 0 {
+            let _ = write!(
+                line,
+                "; {} non-Kubernetes document{} skipped",
+                s.skipped_documents,
+                plural(s.skipped_documents)
+            );
+        }
+        if s.errors > 0 {
+            let _ = write!(
+                line,
+                "; {}",
+                self.paint("1;31", &format!("{} error{}", s.errors, plural(s.errors)))
+            );
+        }
+        line
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// The summary line without colour.
+pub fn plain_summary(result: &ScanResult) -> String {
+    Style { on: false }.summary(result)
+}
