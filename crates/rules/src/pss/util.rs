@@ -1,0 +1,141 @@
+//! Helpers shared by the Pod Security Standards rules.
+//!
+//! Pod Security Admission reads a decoded, defaulted `corev1.PodSpec`. These helpers reproduce how a field looks
+//! there: a key whose value is `null` is a nil pointer (unset), and a value of the wrong type is treated as unset
+//! too (the API server would refuse to decode it, so there is nothing to judge).
+
+use palisade_core::object::locate;
+use palisade_core::{CheckContext, Located, Node, PodSpecView, Pos};
+
+/// The Pod Security Standards documentation page, cited by every rule.
+pub(crate) const PSS_DOCS: &str =
+    "https://kubernetes.io/docs/concepts/security/pod-security-standards/";
+
+/// The policy minor version (1.N) the object is judged at.
+pub(crate) fn minor(ctx: &CheckContext) -> u32 {
+    ctx.pss.version.minor()
+}
+
+/// The located value, when it is present and not `null` (a non-nil pointer in the Go struct).
+pub(crate) fn set<'a>(loc: &Located<'a>) -> Option<&'a Node> {
+    loc.node.filter(|n| !n.is_null())
+}
+
+/// The located value as a boolean, when it is one.
+pub(crate) fn bool_at(loc: &Located<'_>) -> Option<bool> {
+    loc.node.and_then(Node::as_bool)
+}
+
+/// The located value as an integer, when it is one.
+pub(crate) fn int_at(loc: &Located<'_>) -> Option<i64> {
+    loc.node.and_then(Node::as_i64)
+}
+
+/// The string a Go `string` field of a present struct holds: the value when it is a string, else `""`.
+pub(crate) fn str_field<'a>(parent: &'a Node, key: &str) -> &'a str {
+    parent.get(key).and_then(Node::as_str).unwrap_or("")
+}
+
+/// The located value as a string, when it is one (a `*string` field: `None` is nil).
+pub(crate) fn str_at<'a>(loc: &Located<'a>) -> Option<&'a str> {
+    loc.node.and_then(Node::as_str)
+}
+
+/// Whether the pod runs in a user namespace (`spec.hostUsers: false`), which relaxes some checks from v1.35.
+pub(crate) fn in_user_namespace(pod: &PodSpecView<'_>) -> bool {
+    pod.host_users() == Some(false)
+}
+
+/// Whether a restricted check exempts this pod as a Windows pod (`spec.os.name: windows`, policy v1.25+).
+pub(crate) fn windows_exempt(ctx: &CheckContext, pod: &PodSpecView<'_>) -> bool {
+    minor(ctx) >= 25 && pod.is_windows()
+}
+
+/// Looks up a field of the pod (template) metadata, e.g. `["annotations", key]`.
+pub(crate) fn metadata_field<'a>(pod: &PodSpecView<'a>, path: &[&str]) -> Option<Located<'a>> {
+    let metadata = pod.metadata?;
+    Some(locate(
+        metadata,
+        &pod.metadata_pointer(),
+        metadata.pos,
+        path,
+    ))
+}
+
+/// The pod (template) annotations whose values are strings, with the position and pointer of each key.
+pub(crate) fn string_annotations<'a>(
+    pod: &PodSpecView<'a>,
+) -> Vec<(&'a str, &'a str, Pos, String)> {
+    let Some(map) = pod.annotations().and_then(Node::as_map) else {
+        return Vec::new();
+    };
+    map.entries()
+        .iter()
+        .filter_map(|e| {
+            let value = e.value.as_str()?;
+            let loc = metadata_field(pod, &["annotations", &e.key])?;
+            Some((e.key.as_str(), value, loc.pos, loc.pointer))
+        })
+        .collect()
+}
+
+/// The pod's volumes that are maps, with their index in `spec.volumes`.
+pub(crate) fn volumes<'a>(pod: &PodSpecView<'a>) -> Vec<(usize, &'a Node)> {
+    let items = pod
+        .spec
+        .get("volumes")
+        .and_then(Node::as_seq)
+        .unwrap_or(&[]);
+    items
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.as_map().is_some())
+        .collect()
+}
+
+/// Describes how the containers mount volume `name`: `mounted read-write by container "app"`, `mounted read-only`
+/// or `not mounted`.
+pub(crate) fn mount_summary(pod: &PodSpecView<'_>, name: &str) -> String {
+    let mut writers = Vec::new();
+    let mut mounted = false;
+    for c in pod.containers() {
+        let mounts = c
+            .node
+            .get("volumeMounts")
+            .and_then(Node::as_seq)
+            .unwrap_or(&[]);
+        for m in mounts.iter().filter(|m| m.get_str("name") == Some(name)) {
+            mounted = true;
+            if m.get("readOnly").and_then(Node::as_bool) != Some(true) {
+                let label = c.label();
+                if !writers.contains(&label) {
+                    writers.push(label);
+                }
+            }
+        }
+    }
+    if !writers.is_empty() {
+        format!("mounted read-write by {}", writers.join(", "))
+    } else if mounted {
+        "mounted read-only".to_string()
+    } else {
+        "not mounted".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use palisade_core::{PssLevel, PssPolicy, PssVersion};
+
+    #[test]
+    fn latest_is_the_newest_minor() {
+        let ctx = CheckContext {
+            pss: PssPolicy {
+                level: PssLevel::Restricted,
+                version: PssVersion::Latest,
+            },
+        };
+        assert_eq!(minor(&ctx), palisade_core::pss::LATEST_MINOR);
+    }
+}
