@@ -25,5 +25,5 @@ pub mod seccomp_unconfined;
 pub mod unmasked_proc_mount;
 pub mod unmasked_proc_mount_restricted;
 pub mod unsafe_sysctls;
-mod util;
+pub(crate) mod util;
 pub mod windows_host_process;
