@@ -106,7 +106,7 @@ impl Rule for AppArmorProfileOverridden {
             if !allowed_type(t) {
                 let field = pod.field(&["securityContext", "appArmorProfile", "type"]);
                 out.push(Violation::new(
-                    format!("pod sets securityContext.appArmorProfile.type: \"{t}\""),
+                    format!("pod sets spec.securityContext.appArmorProfile.type: \"{t}\""),
                     field.pos,
                     field.pointer,
                 ));

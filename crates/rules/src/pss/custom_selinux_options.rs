@@ -1,6 +1,6 @@
 //! K8S-009: custom SELinux type, user or role (PSA baseline check `seLinuxOptions`).
 
-use super::util::{minor, set, str_field, PSS_DOCS};
+use super::util::{minor, security_context_fields, set, str_field, PSS_DOCS};
 use palisade_core::{
     CheckContext, K8sObject, Located, PssControl, PssLevel, Rule, RuleMeta, Severity, Status,
     Target, Violation,
@@ -99,15 +99,7 @@ impl Rule for CustomSelinuxOptions {
         };
         let types = allowed_types(minor(ctx));
         let mut out = Vec::new();
-        let mut setters = vec![(
-            "pod".to_string(),
-            pod.field(&["securityContext", "seLinuxOptions"]),
-        )];
-        setters.extend(
-            pod.containers()
-                .map(|c| (c.label(), c.field(&["securityContext", "seLinuxOptions"]))),
-        );
-        for (who, options) in setters {
+        for (who, options) in security_context_fields(&pod, &["seLinuxOptions"]) {
             let Some(opts) = set(&options) else { continue };
             let t = str_field(opts, "type");
             if !types.contains(&t) {
@@ -131,7 +123,7 @@ fn offending(who: &str, options: &Located<'_>, key: &str, value: &str) -> Violat
         .and_then(|n| n.entry(key))
         .map_or(options.pos, |e| e.key_pos);
     Violation::new(
-        format!("{who} sets securityContext.seLinuxOptions.{key}: \"{value}\""),
+        format!("{who}.seLinuxOptions.{key}: \"{value}\""),
         pos,
         format!("{}/{key}", options.pointer),
     )

@@ -1,6 +1,6 @@
 //! K8S-023: runAsUser 0 (PSA restricted check `runAsUser`).
 
-use super::util::{in_user_namespace, int_at, minor, PSS_DOCS};
+use super::util::{in_user_namespace, int_at, minor, security_context_fields, PSS_DOCS};
 use palisade_core::{
     CheckContext, K8sObject, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target,
     Violation,
@@ -76,18 +76,11 @@ impl Rule for RunAsRootUser {
         if minor(ctx) >= 35 && in_user_namespace(&pod) {
             return Vec::new();
         }
-        const PATH: &[&str] = &["securityContext", "runAsUser"];
-        let mut setters = vec![("pod".to_string(), pod.field(PATH))];
-        setters.extend(pod.containers().map(|c| (c.label(), c.field(PATH))));
-        setters
+        security_context_fields(&pod, &["runAsUser"])
             .into_iter()
             .filter(|(_, field)| int_at(field) == Some(0))
             .map(|(who, field)| {
-                Violation::new(
-                    format!("{who} sets securityContext.runAsUser: 0"),
-                    field.pos,
-                    field.pointer,
-                )
+                Violation::new(format!("{who}.runAsUser: 0"), field.pos, field.pointer)
             })
             .collect()
     }

@@ -2,7 +2,9 @@
 //!
 //! Policy v1.0 ... v1.18 read the alpha annotations; from v1.19 only the `seccompProfile` fields count.
 
-use super::util::{metadata_field, minor, set, str_at, str_field, PSS_DOCS};
+use super::util::{
+    metadata_field, minor, security_context_fields, set, str_at, str_field, PSS_DOCS,
+};
 use palisade_core::{
     CheckContext, K8sObject, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target,
     Violation,
@@ -116,21 +118,13 @@ impl Rule for SeccompUnconfined {
             }
             return out;
         }
-        let mut setters = vec![(
-            "pod".to_string(),
-            pod.field(&["securityContext", "seccompProfile"]),
-        )];
-        setters.extend(
-            pod.containers()
-                .map(|c| (c.label(), c.field(&["securityContext", "seccompProfile"]))),
-        );
-        for (who, profile) in setters {
+        for (who, profile) in security_context_fields(&pod, &["seccompProfile"]) {
             let Some(p) = set(&profile) else { continue };
             let t = str_field(p, "type");
             if !valid_type(t) {
                 let pos = p.entry("type").map_or(profile.pos, |e| e.key_pos);
                 out.push(Violation::new(
-                    format!("{who} sets securityContext.seccompProfile.type: \"{t}\""),
+                    format!("{who}.seccompProfile.type: \"{t}\""),
                     pos,
                     format!("{}/type", profile.pointer),
                 ));

@@ -79,6 +79,28 @@ pub(crate) fn string_annotations<'a>(
         .collect()
 }
 
+/// A field under the security context of the pod and of every container, in Pod Security Admission's order, each
+/// with the start of a message naming its setter: `pod sets spec.securityContext`, `init container "setup" sets
+/// securityContext`.
+pub(crate) fn security_context_fields<'a>(
+    pod: &PodSpecView<'a>,
+    path: &[&str],
+) -> Vec<(String, Located<'a>)> {
+    let mut full = vec!["securityContext"];
+    full.extend_from_slice(path);
+    let mut out = vec![(
+        "pod sets spec.securityContext".to_string(),
+        pod.field(&full),
+    )];
+    out.extend(pod.containers().map(|c| {
+        (
+            format!("{} sets securityContext", c.label()),
+            c.field(&full),
+        )
+    }));
+    out
+}
+
 /// The pod's volumes that are maps, with their index in `spec.volumes`.
 pub(crate) fn volumes<'a>(pod: &PodSpecView<'a>) -> Vec<(usize, &'a Node)> {
     let items = pod

@@ -1,6 +1,6 @@
 //! K8S-014: Windows HostProcess containers (PSA baseline check `windowsHostProcess`).
 
-use super::util::{bool_at, PSS_DOCS};
+use super::util::{bool_at, security_context_fields, PSS_DOCS};
 use palisade_core::{
     CheckContext, K8sObject, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target,
     Violation,
@@ -70,15 +70,12 @@ impl Rule for WindowsHostProcess {
         let Some(pod) = obj.pod_spec() else {
             return Vec::new();
         };
-        const PATH: &[&str] = &["securityContext", "windowsOptions", "hostProcess"];
-        let mut setters = vec![("pod".to_string(), pod.field(PATH))];
-        setters.extend(pod.containers().map(|c| (c.label(), c.field(PATH))));
-        setters
+        security_context_fields(&pod, &["windowsOptions", "hostProcess"])
             .into_iter()
             .filter(|(_, field)| bool_at(field) == Some(true))
             .map(|(who, field)| {
                 Violation::new(
-                    format!("{who} sets securityContext.windowsOptions.hostProcess: true"),
+                    format!("{who}.windowsOptions.hostProcess: true"),
                     field.pos,
                     field.pointer,
                 )
