@@ -1,0 +1,162 @@
+//! Per-rule fixtures (DESIGN §4): `tests/fixtures/<RULE-ID>/{pass,fail}/*.yaml|json`. Each fixture runs with only
+//! that rule enabled, at Pod Security Standards restricted/latest: `fail/` must produce at least one finding,
+//! `pass/` none. Every rule needs both folders and every folder needs a rule.
+//!
+//! YAML fixtures are read with palisade-input's loader, exactly as a scan reads manifests; JSON fixtures with
+//! `Node::from_json`.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use palisade_core::object::Source;
+use palisade_core::{CheckContext, Engine, Finding, K8sObject, Node, Pos, PssPolicy, Rule};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// The fixture files of one rule's `pass` or `fail` folder, sorted.
+fn fixture_files(rule_dir: &Path, verdict: &str) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(rule_dir.join(verdict)) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml" | "json")
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// The documents of a fixture file.
+fn load(path: &Path) -> Vec<Node> {
+    let bytes = std::fs::read(path).unwrap();
+    if path.extension().and_then(|e| e.to_str()) == Some("json") {
+        let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        return vec![Node::from_json(&json, Pos::new(1, 1))];
+    }
+    load_yaml(path, &bytes)
+}
+
+#[cfg(feature = "yaml-fixtures")]
+fn load_yaml(path: &Path, bytes: &[u8]) -> Vec<Node> {
+    let (docs, err) =
+        palisade_input::parse_documents(bytes, &palisade_input::LoadOptions::default());
+    assert!(err.is_none(), "{}: {err:?}", path.display());
+    docs.into_iter().map(|d| d.root).collect()
+}
+
+#[cfg(not(feature = "yaml-fixtures"))]
+fn load_yaml(path: &Path, _bytes: &[u8]) -> Vec<Node> {
+    panic!(
+        "{}: YAML fixtures need the `yaml-fixtures` feature (palisade-input's loader)",
+        path.display()
+    )
+}
+
+/// Runs `rule` alone over every document of `path`.
+fn run(rule: &'static dyn Rule, path: &Path) -> Vec<Finding> {
+    let engine = Engine::new(vec![rule]);
+    let ctx = CheckContext {
+        pss: PssPolicy::default(),
+    };
+    let file: Arc<str> = Arc::from(path.display().to_string());
+    let mut out = Vec::new();
+    for (i, root) in load(path).into_iter().enumerate() {
+        let source = Source {
+            file: file.clone(),
+            document: i + 1,
+            base_pointer: String::new(),
+        };
+        if let Some(obj) = K8sObject::from_node(root, source) {
+            engine.check_object(&ctx, &obj, &mut out);
+        }
+    }
+    out
+}
+
+#[test]
+fn every_rule_has_pass_and_fail_fixtures_and_every_folder_a_rule() {
+    let rules: BTreeSet<&str> = palisade_rules::all().iter().map(|r| r.meta().id).collect();
+    let folders: BTreeSet<String> = std::fs::read_dir(fixtures_dir())
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    let mut problems = Vec::new();
+    for folder in &folders {
+        if !rules.contains(folder.as_str()) {
+            problems.push(format!("tests/fixtures/{folder}: no rule with this ID"));
+        }
+    }
+    for id in &rules {
+        let dir = fixtures_dir().join(id);
+        for verdict in ["pass", "fail"] {
+            if fixture_files(&dir, verdict).is_empty() {
+                problems.push(format!(
+                    "{id}: no fixtures in tests/fixtures/{id}/{verdict}/"
+                ));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "fixture layout:\n  {}",
+        problems.join("\n  ")
+    );
+}
+
+#[test]
+#[cfg_attr(
+    not(feature = "yaml-fixtures"),
+    ignore = "needs palisade-input loader (enable feature yaml-fixtures)"
+)]
+fn fixtures_pass_and_fail_as_labelled() {
+    let mut problems = Vec::new();
+    let mut count = 0;
+    for rule in palisade_rules::all() {
+        let id = rule.meta().id;
+        let dir = fixtures_dir().join(id);
+        for verdict in ["pass", "fail"] {
+            for path in fixture_files(&dir, verdict) {
+                count += 1;
+                let findings = run(*rule, &path);
+                let name = path
+                    .strip_prefix(fixtures_dir())
+                    .unwrap_or(&path)
+                    .display()
+                    .to_string();
+                if verdict == "fail" && findings.is_empty() {
+                    problems.push(format!("{name}: expected a {id} finding, got none"));
+                }
+                if verdict == "pass" && !findings.is_empty() {
+                    let messages: Vec<_> = findings.iter().map(|f| f.message.as_str()).collect();
+                    problems.push(format!("{name}: expected no finding, got {messages:?}"));
+                }
+                for f in &findings {
+                    assert_eq!(f.rule, id, "{name}: engine ran another rule");
+                    assert!(f.location.line > 0, "{name}: finding without a line: {f:?}");
+                }
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} of {count} fixtures wrong:\n  {}",
+        problems.len(),
+        problems.join("\n  ")
+    );
+}
