@@ -82,6 +82,17 @@ impl Map {
         }
     }
 
+    /// A map from entries whose keys are already unique, kept in the given order. For loaders that
+    /// deduplicate keys themselves: `insert` searches linearly, which is quadratic for very large maps.
+    pub fn from_unique_entries(entries: Vec<Entry>) -> Self {
+        Self { entries }
+    }
+
+    /// The entries, taking the map apart.
+    pub fn into_entries(self) -> Vec<Entry> {
+        self.entries
+    }
+
     /// Inserts or replaces `key`. Returns the replaced entry, if any (a duplicate key).
     pub fn insert(&mut self, key: String, key_pos: Pos, value: Node) -> Option<Entry> {
         if let Some(e) = self.entries.iter_mut().find(|e| e.key == key) {

@@ -1,0 +1,516 @@
+//! YAML streams: granit-parser events turned into positioned trees the way go-yaml v2 decodes them.
+//!
+//! The builder is iterative (an explicit stack bounded by `max_depth`), expands aliases by copying the
+//! anchored value (counting the copied nodes against `max_alias_nodes`), applies merge keys in document order
+//! and converts keys to strings as sigs.k8s.io/yaml does.
+
+use crate::build::{find_nonfinite, go_float_name, push_index, push_key, DuplicateKey, MapBuilder};
+use crate::error::{ParseError, ParseErrorKind};
+use crate::resolve::{key_string, resolve_scalar, TagKind};
+use crate::text::pos_at;
+use crate::{LoadOptions, LoadedDoc};
+use granit_parser::{ErrorKind, Event, Marker, Parser, ScalarStyle, ScanError, Span, Tag};
+use palisade_core::{Node, Pos, Value};
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+const MERGE_MESSAGE: &str = "map merge requires map or sequence of maps as the value";
+
+/// Parses a YAML stream into documents; on error, the documents before the failing one and the error.
+pub(crate) fn parse(text: &str, opts: &LoadOptions) -> (Vec<LoadedDoc>, Option<ParseError>) {
+    let limit = opts.max_depth.saturating_add(1);
+    let options = granit_parser::options! {
+        // libyaml ends a block scalar at EOF without adding a line feed.
+        block_scalar_eof_without_line_feed: true,
+        emit_comments: false,
+        emit_anchor_events: true,
+        flow_nesting_limit: limit,
+        block_nesting_limit: limit,
+    };
+    let mut b = Builder::new(text, opts);
+    for item in Parser::new_from_str_with_options(text, options) {
+        let result = match item {
+            Ok((event, span)) => b.event(event, span),
+            Err(e) => Err(b.scan_error(&e)),
+        };
+        if let Err(e) = result {
+            return (b.docs, Some(e));
+        }
+    }
+    (b.docs, None)
+}
+
+/// What a map is waiting for.
+enum Pending {
+    Key,
+    Value { key: String, key_pos: Pos },
+    Merge,
+}
+
+enum Slot {
+    Seq(Vec<Node>),
+    Map { map: MapBuilder, pending: Pending },
+}
+
+struct Frame {
+    pos: Pos,
+    anchor: usize,
+    /// Nodes in this subtree so far (the frame itself included).
+    count: usize,
+    slot: Slot,
+}
+
+/// An anchored value kept for aliases, with its node count.
+struct Anchored {
+    node: Node,
+    count: usize,
+}
+
+struct Builder<'t, 'o> {
+    text: &'t str,
+    opts: &'o LoadOptions,
+    docs: Vec<LoadedDoc>,
+    /// Documents started so far.
+    doc: usize,
+    in_doc: bool,
+    doc_pos: Pos,
+    root: Option<Node>,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, Anchored>,
+    anchor_names: HashMap<usize, String>,
+    alias_nodes: usize,
+    duplicates: Vec<DuplicateKey>,
+    nonfinite: bool,
+    /// Byte offset where the previous event ended (to find block scalar indicators).
+    last_end: usize,
+}
+
+fn pos_of(m: &Marker) -> Pos {
+    Pos::new(
+        u32::try_from(m.line()).unwrap_or(u32::MAX),
+        u32::try_from(m.col()).unwrap_or(u32::MAX).saturating_add(1),
+    )
+}
+
+fn tag_kind(tag: Option<&Tag>) -> TagKind {
+    match tag {
+        None => TagKind::None,
+        Some(t) if t.handle().is_empty() && t.suffix() == "!" => TagKind::NonSpecific,
+        Some(t) => match t.suffix_in_namespace("tag:yaml.org,2002:") {
+            Some(s) => TagKind::from_core_suffix(&s),
+            None => TagKind::Other,
+        },
+    }
+}
+
+type Failure = (Pos, ParseErrorKind, String);
+
+impl<'t, 'o> Builder<'t, 'o> {
+    fn new(text: &'t str, opts: &'o LoadOptions) -> Self {
+        Self {
+            text,
+            opts,
+            docs: Vec::new(),
+            doc: 0,
+            in_doc: false,
+            doc_pos: Pos::new(1, 1),
+            root: None,
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            anchor_names: HashMap::new(),
+            alias_nodes: 0,
+            duplicates: Vec::new(),
+            nonfinite: false,
+            last_end: 0,
+        }
+    }
+
+    fn current_doc(&self) -> usize {
+        if self.in_doc {
+            self.doc
+        } else {
+            self.doc + 1
+        }
+    }
+
+    fn err(&self, pos: Pos, kind: ParseErrorKind, message: impl Into<String>) -> ParseError {
+        ParseError::new(self.current_doc(), pos.line, pos.col, kind, message)
+    }
+
+    fn fail(&self, f: Failure) -> ParseError {
+        self.err(f.0, f.1, f.2)
+    }
+
+    fn scan_error(&self, e: &ScanError) -> ParseError {
+        let kind = match e.kind() {
+            ErrorKind::RecursionLimitExceeded => ParseErrorKind::TooDeep,
+            ErrorKind::UnknownAnchor => ParseErrorKind::Alias,
+            _ => ParseErrorKind::Syntax,
+        };
+        let mut message = e.kind().to_string();
+        if message.is_empty() {
+            message = format!("{:?}", e.kind());
+        }
+        if kind == ParseErrorKind::TooDeep {
+            message = format!(
+                "{message}: collections nested deeper than {} levels",
+                self.opts.max_depth
+            );
+        }
+        if matches!(e.kind(), ErrorKind::TabInBlockIndentation) {
+            message = format!("found character that cannot start any token ({message})");
+        }
+        self.err(pos_of(e.marker()), kind, message)
+    }
+
+    fn event(&mut self, event: Event<'t>, span: Span) -> Result<(), ParseError> {
+        let end = span.end.byte_offset().unwrap_or(self.last_end);
+        match event {
+            Event::DocumentStart(_, version) => {
+                if let Some(v) = version {
+                    if (v.major, v.minor) != (1, 1) {
+                        let at = self.directive_pos(span.start.byte_offset().unwrap_or(0));
+                        self.in_doc = true;
+                        self.doc += 1;
+                        return Err(self.err(
+                            at,
+                            ParseErrorKind::Syntax,
+                            format!(
+                                "found incompatible YAML document (%YAML {}.{}: Kubernetes reads YAML 1.1)",
+                                v.major, v.minor
+                            ),
+                        ));
+                    }
+                }
+                self.doc += 1;
+                self.in_doc = true;
+                self.doc_pos = pos_of(&span.start);
+                self.root = None;
+                self.anchors.clear();
+                self.anchor_names.clear();
+                self.duplicates.clear();
+                self.nonfinite = false;
+            }
+            Event::DocumentEnd => {
+                let root = self
+                    .root
+                    .take()
+                    .unwrap_or_else(|| Node::new(self.doc_pos, Value::Null));
+                if self.nonfinite {
+                    if let Some((pos, f)) = find_nonfinite(&root) {
+                        return Err(self.err(
+                            pos,
+                            ParseErrorKind::UnsupportedValue,
+                            format!(
+                                "json: unsupported value: {} (JSON has no NaN or infinity)",
+                                go_float_name(f)
+                            ),
+                        ));
+                    }
+                }
+                self.docs.push(LoadedDoc {
+                    index: self.doc,
+                    root,
+                    duplicate_keys: std::mem::take(&mut self.duplicates),
+                });
+                self.in_doc = false;
+                self.anchors.clear();
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                self.scalar(text, style, anchor, tag.as_deref(), &span)?
+            }
+            Event::SequenceStart(_, anchor, _) => {
+                self.open(&span, anchor, Slot::Seq(Vec::new()))?
+            }
+            Event::MappingStart(_, anchor, _) => {
+                self.open(
+                    &span,
+                    anchor,
+                    Slot::Map {
+                        map: MapBuilder::default(),
+                        pending: Pending::Key,
+                    },
+                )?;
+            }
+            Event::SequenceEnd | Event::MappingEnd => self.close()?,
+            Event::Alias(id) => self.alias(id, &span)?,
+            Event::Anchor(id, name) => {
+                // Anchor spans point back at the `&name` token: keep `last_end`.
+                self.anchor_names.insert(id, name.into_owned());
+                return Ok(());
+            }
+            Event::UnresolvedAlias(name) => {
+                return Err(self.err(
+                    pos_of(&span.start),
+                    ParseErrorKind::Alias,
+                    format!("unknown anchor '{name}' referenced"),
+                ));
+            }
+            _ => {}
+        }
+        self.last_end = end;
+        Ok(())
+    }
+
+    /// Where the `%YAML` directive before byte `before` is.
+    fn directive_pos(&self, before: usize) -> Pos {
+        let head = self.text.get(..before).unwrap_or(self.text);
+        let at = head.rfind("%YAML").unwrap_or(before);
+        pos_at(self.text.as_bytes(), at)
+    }
+
+    /// The position of a block scalar's `|` or `>` indicator (granit's span starts at the content).
+    fn block_indicator_pos(&self, span: &Span) -> Pos {
+        let content = span.start.byte_offset().unwrap_or(0);
+        let region = self
+            .text
+            .as_bytes()
+            .get(self.last_end..content)
+            .unwrap_or_default();
+        let mut i = 0;
+        while let Some(&c) = region.get(i) {
+            match c {
+                b'#' => {
+                    while region.get(i).is_some_and(|&c| c != b'\n' && c != b'\r') {
+                        i += 1;
+                    }
+                }
+                b'&' | b'!' => {
+                    while region.get(i).is_some_and(|&c| !c.is_ascii_whitespace()) {
+                        i += 1;
+                    }
+                }
+                b'|' | b'>' => return pos_at(self.text.as_bytes(), self.last_end + i),
+                _ => i += 1,
+            }
+        }
+        pos_of(&span.start)
+    }
+
+    fn scalar(
+        &mut self,
+        text: Cow<'t, str>,
+        style: ScalarStyle,
+        anchor: usize,
+        tag: Option<&Tag>,
+        span: &Span,
+    ) -> Result<(), ParseError> {
+        let pos = match style {
+            ScalarStyle::Literal | ScalarStyle::Folded => self.block_indicator_pos(span),
+            _ => pos_of(&span.start),
+        };
+        let plain = style == ScalarStyle::Plain;
+        // An empty plain scalar (`key:`) is reported as "~" with an empty span: it is the empty string.
+        let text = if plain && span.start.byte_offset() == span.end.byte_offset() {
+            Cow::Borrowed("")
+        } else {
+            text
+        };
+        let tag = tag_kind(tag);
+        let awaiting_key = matches!(
+            self.stack.last(),
+            Some(Frame {
+                slot: Slot::Map {
+                    pending: Pending::Key,
+                    ..
+                },
+                ..
+            })
+        );
+        if awaiting_key
+            && text == "<<"
+            && ((plain && tag == TagKind::None)
+                || matches!(tag, TagKind::NonSpecific | TagKind::Merge))
+        {
+            if let Some(Frame {
+                slot: Slot::Map { pending, .. },
+                ..
+            }) = self.stack.last_mut()
+            {
+                *pending = Pending::Merge;
+            }
+            if anchor != 0 {
+                self.anchors.insert(
+                    anchor,
+                    Anchored {
+                        node: Node::new(pos, Value::Str("<<".into())),
+                        count: 1,
+                    },
+                );
+            }
+            return Ok(());
+        }
+        let value =
+            resolve_scalar(text, plain, tag).map_err(|m| self.err(pos, ParseErrorKind::Tag, m))?;
+        if let Value::Float(f) = value {
+            if !f.is_finite() {
+                self.nonfinite = true;
+            }
+        }
+        self.complete(Node::new(pos, value), 1, anchor, false, pos)
+    }
+
+    fn open(&mut self, span: &Span, anchor: usize, slot: Slot) -> Result<(), ParseError> {
+        let pos = pos_of(&span.start);
+        if self.stack.len() >= self.opts.max_depth {
+            return Err(self.err(
+                pos,
+                ParseErrorKind::TooDeep,
+                format!(
+                    "collections nested deeper than {} levels",
+                    self.opts.max_depth
+                ),
+            ));
+        }
+        self.stack.push(Frame {
+            pos,
+            anchor,
+            count: 1,
+            slot,
+        });
+        Ok(())
+    }
+
+    fn close(&mut self) -> Result<(), ParseError> {
+        let Some(frame) = self.stack.pop() else {
+            return Ok(());
+        };
+        let value = match frame.slot {
+            Slot::Seq(items) => Value::Seq(items),
+            Slot::Map { map, .. } => Value::Map(map.finish()),
+        };
+        self.complete(
+            Node::new(frame.pos, value),
+            frame.count,
+            frame.anchor,
+            false,
+            frame.pos,
+        )
+    }
+
+    fn alias(&mut self, id: usize, span: &Span) -> Result<(), ParseError> {
+        let at = pos_of(&span.start);
+        let Some(anchored) = self.anchors.get(&id) else {
+            let name = self.anchor_names.get(&id).map_or("?", String::as_str);
+            return Err(self.err(
+                at,
+                ParseErrorKind::Alias,
+                format!("anchor '{name}' value contains itself"),
+            ));
+        };
+        let count = anchored.count;
+        self.alias_nodes = self.alias_nodes.saturating_add(count);
+        if self.alias_nodes > self.opts.max_alias_nodes {
+            return Err(self.err(
+                at,
+                ParseErrorKind::AliasBudget,
+                format!(
+                    "document contains excessive aliasing: expanding aliases would create more than {} nodes",
+                    self.opts.max_alias_nodes
+                ),
+            ));
+        }
+        let node = anchored.node.clone();
+        self.complete(node, count, 0, true, at)
+    }
+
+    /// Attaches a finished node to its parent (or makes it the document root). `at` is where the node was
+    /// written (the alias for an alias), used as the key position when the node is a key.
+    fn complete(
+        &mut self,
+        node: Node,
+        count: usize,
+        anchor: usize,
+        from_alias: bool,
+        at: Pos,
+    ) -> Result<(), ParseError> {
+        if anchor != 0 {
+            self.anchors.insert(
+                anchor,
+                Anchored {
+                    node: node.clone(),
+                    count,
+                },
+            );
+        }
+        let Some(frame) = self.stack.last_mut() else {
+            self.root = Some(node);
+            return Ok(());
+        };
+        frame.count = frame.count.saturating_add(count);
+        let (map, pending) = match &mut frame.slot {
+            Slot::Seq(items) => {
+                items.push(node);
+                return Ok(());
+            }
+            Slot::Map { map, pending } => (map, pending),
+        };
+        match std::mem::replace(pending, Pending::Key) {
+            Pending::Key => match key_string(node.value) {
+                Ok(key) => *pending = Pending::Value { key, key_pos: at },
+                Err(m) => return Err(self.fail((at, ParseErrorKind::UnsupportedKey, m))),
+            },
+            Pending::Value { key, key_pos } => {
+                if let Some((first, key)) = map.insert(key, key_pos, node, true) {
+                    self.duplicate(key, first, key_pos);
+                }
+            }
+            Pending::Merge => {
+                let pos = node.pos;
+                if let Err(m) = merge(map, node, from_alias) {
+                    return Err(self.fail((pos, ParseErrorKind::Merge, m)));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn duplicate(&mut self, key: String, first: Pos, last: Pos) {
+        let mut pointer = String::new();
+        let n = self.stack.len().saturating_sub(1);
+        for frame in self.stack.iter().take(n) {
+            match &frame.slot {
+                Slot::Seq(items) => push_index(&mut pointer, items.len()),
+                Slot::Map {
+                    pending: Pending::Value { key, .. },
+                    ..
+                } => push_key(&mut pointer, key),
+                Slot::Map { .. } => push_key(&mut pointer, "<<"),
+            }
+        }
+        push_key(&mut pointer, &key);
+        self.duplicates.push(DuplicateKey {
+            pointer,
+            key,
+            first,
+            last,
+        });
+    }
+}
+
+/// Applies a merge key's value to the map being built (go-yaml v2: merged keys overwrite keys already
+/// present; for a sequence, earlier maps win).
+fn merge(map: &mut MapBuilder, node: Node, from_alias: bool) -> Result<(), String> {
+    match node.value {
+        Value::Map(m) => {
+            for e in m.into_entries() {
+                map.insert(e.key, e.key_pos, e.value, false);
+            }
+            Ok(())
+        }
+        Value::Seq(items) if !from_alias => {
+            if items.iter().any(|i| !matches!(i.value, Value::Map(_))) {
+                return Err(MERGE_MESSAGE.to_string());
+            }
+            for item in items.into_iter().rev() {
+                if let Value::Map(m) = item.value {
+                    for e in m.into_entries() {
+                        map.insert(e.key, e.key_pos, e.value, false);
+                    }
+                }
+            }
+            Ok(())
+        }
+        _ => Err(MERGE_MESSAGE.to_string()),
+    }
+}
