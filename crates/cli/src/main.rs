@@ -1,1 +1,235 @@
-fn main() {}
+//! `palisade`: the command-line front end. Parses arguments, runs the engine through the library crates, prints
+//! a report and sets the exit code (0 clean, 1 findings at or above --fail-on, 2 tool error).
+
+mod discover;
+mod scan;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use palisade_core::{select, Engine, PssLevel, PssPolicy, PssVersion, Rule, Severity};
+use palisade_input::LoadOptions;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "palisade", version, about = "Security posture scanner for AKS and Kubernetes", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Scan manifests (files, directories, or - for stdin) for security problems.
+    Scan(ScanArgs),
+    /// List every rule.
+    Rules {
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Print one rule's documentation.
+    Rule {
+        /// Rule ID, e.g. K8S-001.
+        id: String,
+    },
+}
+
+#[derive(clap::Args)]
+struct ScanArgs {
+    /// Files, directories (recursive; *.yaml, *.yml, *.json; .gitignore honoured) or - for standard input.
+    #[arg(required = true)]
+    paths: Vec<String>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    format: Format,
+    /// Exit 1 when a finding is at or above this severity (info, low, medium, high, critical).
+    #[arg(long, default_value = "high")]
+    fail_on: Severity,
+    /// Only run these rules: IDs, ID prefixes (K8S-0), names or profiles (pss-baseline, pss-restricted).
+    #[arg(long, value_delimiter = ',')]
+    select: Vec<String>,
+    /// Do not run these rules (same forms as --select).
+    #[arg(long, value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// Pod Security level for pods whose namespace has no enforce label in the scanned set.
+    #[arg(long, default_value = "restricted", value_parser = ["privileged", "baseline", "restricted"])]
+    pss_level: String,
+    /// Pod Security policy version (v1.0 ... v1.37, or latest) for pods whose namespace pins none.
+    #[arg(long, default_value = "latest")]
+    pss_version: String,
+    /// Largest input file accepted, in bytes (suffixes K, M, G for KiB, MiB, GiB).
+    #[arg(long, default_value = "64M")]
+    max_file_size: String,
+    /// Load and index the inputs but run no rules (the baseline for benchmarks).
+    #[arg(long, hide = true)]
+    parse_only: bool,
+    /// Never colour the output (colour is used only on a terminal and when NO_COLOR is unset).
+    #[arg(long)]
+    no_color: bool,
+}
+
+fn parse_size(s: &str) -> Result<u64> {
+    let s = s.trim();
+    let (num, mult) = match s.char_indices().last() {
+        Some((i, 'K' | 'k')) => (s.get(..i).unwrap_or(""), 1u64 << 10),
+        Some((i, 'M' | 'm')) => (s.get(..i).unwrap_or(""), 1u64 << 20),
+        Some((i, 'G' | 'g')) => (s.get(..i).unwrap_or(""), 1u64 << 30),
+        _ => (s, 1),
+    };
+    let n: u64 = num
+        .trim()
+        .parse()
+        .with_context(|| format!("invalid size '{s}' (e.g. 65536, 512K, 64M)"))?;
+    n.checked_mul(mult)
+        .with_context(|| format!("size '{s}' is too large"))
+}
+
+/// Writes to stdout; a closed pipe (e.g. `| head`) is not an error.
+fn emit(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("writing output"),
+    }
+}
+
+fn run_scan(args: ScanArgs) -> Result<ExitCode> {
+    let all = palisade_rules::all();
+    let selected = select::select(all, &args.select, &args.ignore)?;
+    let engine = Engine::new(if args.parse_only {
+        Vec::new()
+    } else {
+        selected
+    });
+    let default_pss = PssPolicy {
+        level: args.pss_level.parse::<PssLevel>()?,
+        version: args.pss_version.parse::<PssVersion>()?,
+    };
+    let load = LoadOptions {
+        max_file_bytes: parse_size(&args.max_file_size)?,
+        ..LoadOptions::default()
+    };
+    let (inputs, discover_errors) = discover::discover(&args.paths);
+    let stdin = if inputs.contains(&discover::Input::Stdin) {
+        Some(scan::read_stdin(load.max_file_bytes).context("reading standard input")?)
+    } else {
+        None
+    };
+    let opts = scan::ScanOptions {
+        engine: &engine,
+        default_pss,
+        load,
+    };
+    let result = scan::run(&inputs, discover_errors, stdin.as_deref(), &opts);
+
+    let rendered = match args.format {
+        Format::Json => palisade_report::json::render(&result, env!("CARGO_PKG_VERSION")),
+        Format::Text => {
+            let color = !args.no_color
+                && std::env::var_os("NO_COLOR").is_none()
+                && std::io::stdout().is_terminal();
+            let sources = scan::Sources::new(stdin.as_deref());
+            palisade_report::text::render(
+                &result,
+                &sources,
+                palisade_report::text::TextOptions { color },
+            )
+        }
+    };
+    emit(&rendered)?;
+    Ok(if !result.errors.is_empty() {
+        ExitCode::from(2)
+    } else if result.findings.iter().any(|f| f.severity >= args.fail_on) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn run_rules(format: Format) -> Result<ExitCode> {
+    let all = palisade_rules::all();
+    let text = match format {
+        Format::Json => {
+            let rows: Vec<_> = all.iter().map(|r| rule_json(*r)).collect();
+            let mut s = serde_json::to_string_pretty(&rows)?;
+            s.push('\n');
+            s
+        }
+        Format::Text => {
+            let mut s = String::new();
+            for r in all {
+                let m = r.meta();
+                s.push_str(&format!(
+                    "{:<9} {:<9} {:<40} {}\n",
+                    m.id,
+                    m.severity.as_str(),
+                    m.name,
+                    m.summary
+                ));
+            }
+            s.push_str(&format!("{} rules\n", all.len()));
+            s
+        }
+    };
+    emit(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn rule_json(r: &dyn Rule) -> serde_json::Value {
+    let m = r.meta();
+    serde_json::json!({
+        "id": m.id, "name": m.name, "family": m.family, "severity": m.severity, "profiles": m.profiles,
+        "summary": m.summary, "remediation": m.remediation, "references": m.references, "status": m.status,
+    })
+}
+
+fn run_rule(id: &str) -> Result<ExitCode> {
+    let Some(rule) = palisade_rules::all()
+        .iter()
+        .find(|r| r.meta().id.eq_ignore_ascii_case(id) || r.meta().name == id)
+    else {
+        anyhow::bail!("no rule '{id}' (see `palisade rules`)");
+    };
+    let m = rule.meta();
+    let mut s = format!("# {} {}\n\n", m.id, m.name);
+    s.push_str(&format!(
+        "Severity: {}  \nProfiles: {}  \nStatus: {}\n\n",
+        m.severity,
+        m.profiles.join(", "),
+        match m.status {
+            palisade_core::Status::Preview => "preview",
+            palisade_core::Status::Stable => "stable",
+        }
+    ));
+    s.push_str(&format!(
+        "{}\n\n{}\n\n**Remediation:** {}\n",
+        m.summary,
+        m.docs.trim(),
+        m.remediation
+    ));
+    emit(&s)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let res = match cli.command {
+        Command::Scan(args) => run_scan(args),
+        Command::Rules { format } => run_rules(format),
+        Command::Rule { id } => run_rule(&id),
+    };
+    match res {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("palisade: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

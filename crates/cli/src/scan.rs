@@ -1,0 +1,200 @@
+//! Runs a scan: read every input (in parallel), load documents, build the namespace index, check every object
+//! with the engine (in parallel), and collect findings, tool errors and counts.
+
+use crate::discover::{DiscoverError, Input};
+use palisade_core::{
+    CheckContext, Engine, K8sObject, NamespaceIndex, PssPolicy, ScanResult, ToolError,
+};
+use palisade_input::{load_file, LoadOptions};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::io::Read;
+use std::sync::Arc;
+
+/// What the scan needs besides its inputs.
+pub struct ScanOptions<'a> {
+    /// The enabled rules.
+    pub engine: &'a Engine<'a>,
+    /// Policy for pods whose namespace sets none.
+    pub default_pss: PssPolicy,
+    /// Loader limits.
+    pub load: LoadOptions,
+}
+
+struct Loaded {
+    objects: Vec<K8sObject>,
+    errors: Vec<ToolError>,
+    documents: usize,
+    skipped: usize,
+}
+
+/// Reads up to `limit + 1` bytes so an oversized input is detected without reading all of it.
+fn read_limited(mut r: impl Read, limit: u64) -> std::io::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    r.by_ref()
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+fn load_input(input: &Input, stdin: Option<&[u8]>, opts: &LoadOptions) -> Loaded {
+    let label = input.label();
+    let bytes = match input {
+        Input::Stdin => Ok(stdin.map(<[u8]>::to_vec).unwrap_or_default()),
+        Input::File(p) => std::fs::File::open(p).and_then(|f| read_limited(f, opts.max_file_bytes)),
+    };
+    let bytes = match bytes {
+        Ok(b) => b,
+        Err(e) => {
+            return Loaded {
+                objects: Vec::new(),
+                errors: vec![ToolError {
+                    file: label,
+                    document: 0,
+                    line: 0,
+                    column: 0,
+                    kind: "io".into(),
+                    message: format!("cannot read: {e}"),
+                }],
+                documents: 0,
+                skipped: 0,
+            }
+        }
+    };
+    let load = load_file(&label, &bytes, opts);
+    Loaded {
+        errors: load
+            .errors
+            .into_iter()
+            .map(|e| ToolError {
+                file: e.file,
+                document: e.document,
+                line: e.line,
+                column: e.column,
+                kind: e.kind.as_str().to_string(),
+                message: e.message,
+            })
+            .collect(),
+        objects: load.objects,
+        documents: load.documents,
+        skipped: load.skipped_non_k8s,
+    }
+}
+
+/// Reads standard input fully (bounded by the file size limit).
+pub fn read_stdin(limit: u64) -> std::io::Result<Vec<u8>> {
+    read_limited(std::io::stdin().lock(), limit)
+}
+
+/// Scans the inputs. `stdin` holds standard input when `-` is among them.
+pub fn run(
+    inputs: &[Input],
+    discover_errors: Vec<DiscoverError>,
+    stdin: Option<&[u8]>,
+    opts: &ScanOptions,
+) -> ScanResult {
+    let loaded: Vec<Loaded> = inputs
+        .par_iter()
+        .map(|i| load_input(i, stdin, &opts.load))
+        .collect();
+    let file_order: HashMap<String, usize> = inputs
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.label(), i))
+        .collect();
+
+    let mut result = ScanResult::default();
+    result
+        .errors
+        .extend(discover_errors.into_iter().map(|e| ToolError {
+            file: e.path,
+            document: 0,
+            line: 0,
+            column: 0,
+            kind: "io".into(),
+            message: e.message,
+        }));
+    let mut objects = Vec::new();
+    for l in loaded {
+        result.summary.documents += l.documents;
+        result.summary.skipped_documents += l.skipped;
+        result.errors.extend(l.errors);
+        objects.extend(l.objects);
+    }
+    result.summary.files = inputs.len();
+    result.summary.objects = objects.len();
+
+    let index = NamespaceIndex::build(&objects, opts.default_pss);
+    let mut findings: Vec<_> = objects
+        .par_iter()
+        .flat_map_iter(|obj| {
+            let ctx = CheckContext {
+                pss: index.policy_for(obj),
+            };
+            let mut out = Vec::new();
+            opts.engine.check_object(&ctx, obj, &mut out);
+            out
+        })
+        .collect();
+    let order = |file: &str| file_order.get(file).copied().unwrap_or(usize::MAX);
+    findings.sort_by(|a, b| {
+        let (la, lb) = (&a.location, &b.location);
+        (order(&la.file), la.document, la.line, la.column, a.rule).cmp(&(
+            order(&lb.file),
+            lb.document,
+            lb.line,
+            lb.column,
+            b.rule,
+        ))
+    });
+    result.summary.count_findings(&findings);
+    result.summary.errors = result.errors.len();
+    result.findings = findings;
+    result
+}
+
+/// Source lines for text snippets: files are re-read on demand (so a large scan does not keep every source in
+/// memory), standard input is kept.
+pub struct Sources {
+    stdin: Option<Arc<str>>,
+    cache: std::cell::RefCell<HashMap<String, Option<Arc<Vec<String>>>>>,
+}
+
+impl Sources {
+    /// Sources over the scanned files and the standard input text, if any.
+    pub fn new(stdin: Option<&[u8]>) -> Self {
+        Self {
+            stdin: stdin.map(|b| Arc::from(String::from_utf8_lossy(b).as_ref())),
+            cache: Default::default(),
+        }
+    }
+
+    fn lines_of(text: &str) -> Vec<String> {
+        text.trim_start_matches('\u{feff}')
+            .lines()
+            .map(|l| l.trim_end_matches('\r').to_string())
+            .collect()
+    }
+}
+
+impl palisade_report::SourceLines for Sources {
+    fn line(&self, file: &str, line: u32) -> Option<String> {
+        let mut cache = self.cache.borrow_mut();
+        let lines = cache
+            .entry(file.to_string())
+            .or_insert_with(|| {
+                let text = if file == "<stdin>" {
+                    self.stdin.as_deref().map(str::to_string)
+                } else {
+                    std::fs::read(file)
+                        .ok()
+                        .map(|b| String::from_utf8_lossy(&b).into_owned())
+                };
+                text.map(|t| Arc::new(Self::lines_of(&t)))
+            })
+            .clone()?;
+        lines
+            .get(usize::try_from(line).ok()?.checked_sub(1)?)
+            .cloned()
+    }
+}
