@@ -384,3 +384,35 @@ fn rules_and_rule_docs() {
     }
     assert_eq!(palisade(&["rule", "NOPE-1"]).status.code(), Some(2));
 }
+
+/// Every `palisade ...` command the README shows runs and exits 0 or 1 (never a tool error).
+#[test]
+fn readme_commands_run() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let mut ran = 0;
+    for line in readme
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("palisade "))
+    {
+        let command = line.split(" # ").next().unwrap().trim();
+        let (command, stdin_file) = match command.split_once(" < ") {
+            Some((c, f)) => (c.trim(), Some(f.trim())),
+            None => (command, None),
+        };
+        let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+        let out = match stdin_file {
+            Some(f) => palisade_stdin(&args, &std::fs::read_to_string(root().join(f)).unwrap()),
+            None => palisade(&args),
+        };
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "`{line}` exited {:?}: {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!out.stdout.is_empty(), "`{line}` printed nothing");
+        ran += 1;
+    }
+    assert!(ran >= 9, "only {ran} README commands found");
+}
