@@ -50,20 +50,11 @@ fn load(path: &Path) -> Vec<Node> {
     load_yaml(path, &bytes)
 }
 
-#[cfg(feature = "yaml-fixtures")]
 fn load_yaml(path: &Path, bytes: &[u8]) -> Vec<Node> {
     let (docs, err) =
         palisade_input::parse_documents(bytes, &palisade_input::LoadOptions::default());
     assert!(err.is_none(), "{}: {err:?}", path.display());
     docs.into_iter().map(|d| d.root).collect()
-}
-
-#[cfg(not(feature = "yaml-fixtures"))]
-fn load_yaml(path: &Path, _bytes: &[u8]) -> Vec<Node> {
-    panic!(
-        "{}: YAML fixtures need the `yaml-fixtures` feature (palisade-input's loader)",
-        path.display()
-    )
 }
 
 /// Runs `rule` alone over every document of `path`.
@@ -120,10 +111,6 @@ fn every_rule_has_pass_and_fail_fixtures_and_every_folder_a_rule() {
 }
 
 #[test]
-#[cfg_attr(
-    not(feature = "yaml-fixtures"),
-    ignore = "needs palisade-input loader (enable feature yaml-fixtures)"
-)]
 fn fixtures_pass_and_fail_as_labelled() {
     let mut problems = Vec::new();
     let mut count = 0;
