@@ -4,18 +4,48 @@
 
 use crate::finding::Finding;
 use crate::object::K8sObject;
-use crate::pss::{PssLevel, PssPolicy};
+use crate::pss::{PssLevel, PssPolicy, LATEST_MINOR};
 use crate::rule::{CheckContext, Rule, Target};
+
+const LEVELS: [PssLevel; 3] = [
+    PssLevel::Privileged,
+    PssLevel::Baseline,
+    PssLevel::Restricted,
+];
 
 /// A set of enabled rules, ready to check objects.
 pub struct Engine<'r> {
     rules: Vec<&'r dyn Rule>,
+    /// `applies[level][minor][rule]`: whether each rule runs for pods judged at that policy, worked out once.
+    applies: Vec<Vec<Vec<bool>>>,
 }
 
 impl<'r> Engine<'r> {
     /// An engine over the given (already selected) rules.
     pub fn new(rules: Vec<&'r dyn Rule>) -> Self {
-        Self { rules }
+        let mut engine = Self {
+            rules,
+            applies: Vec::new(),
+        };
+        engine.applies = LEVELS
+            .iter()
+            .map(|level| {
+                (0..=LATEST_MINOR)
+                    .map(|minor| {
+                        let policy = PssPolicy {
+                            level: *level,
+                            version: crate::pss::PssVersion::Minor(minor),
+                        };
+                        engine
+                            .rules
+                            .iter()
+                            .map(|r| engine.pss_rule_applies(r.meta().id, policy))
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect();
+        engine
     }
 
     /// The enabled rules.
@@ -26,13 +56,18 @@ impl<'r> Engine<'r> {
     /// Checks one object, appending findings to `out`.
     pub fn check_object(&self, ctx: &CheckContext, obj: &K8sObject, out: &mut Vec<Finding>) {
         let embeds_pod = obj.embeds_pod();
-        for rule in &self.rules {
+        let level = LEVELS.iter().position(|l| *l == ctx.pss.level).unwrap_or(0);
+        let applies = self
+            .applies
+            .get(level)
+            .and_then(|by_minor| by_minor.get(ctx.pss.version.minor() as usize));
+        for (i, rule) in self.rules.iter().enumerate() {
             let meta = rule.meta();
             let targeted = match meta.target {
                 Target::PodSpec => embeds_pod,
                 Target::Kinds(kinds) => kinds.contains(&obj.id.kind.as_str()),
             };
-            if !targeted || !self.pss_rule_applies(meta.id, ctx.pss) {
+            if !targeted || !applies.and_then(|a| a.get(i)).copied().unwrap_or(false) {
                 continue;
             }
             for v in rule.check(ctx, obj) {

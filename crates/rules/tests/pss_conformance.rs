@@ -22,23 +22,15 @@ use std::sync::Arc;
 
 /// The shared data directory, or `None` (after printing why) when the test should be skipped.
 fn shared_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("PALISADE_SHARED") {
-        Some(d) => PathBuf::from(d),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
-    };
-    if dir.join("conformance/pss/expected.json").is_file() {
-        return Some(dir);
+    let dir = palisade_input::testdata::shared_dir_or_skip()?;
+    let wanted = dir.join("conformance/pss/expected.json");
+    if !wanted.is_file() && std::env::var("PALISADE_REQUIRE_SHARED").as_deref() == Ok("1") {
+        panic!(
+            "PSA conformance data missing: {} (get ../shared or set PALISADE_SHARED)",
+            wanted.display()
+        );
     }
-    let msg = format!(
-        "PSA conformance data not found at {}/conformance/pss. Check out the shared data next to the workspace \
-         (../shared, with conformance/pss/expected.json and _k8syaml.jsonl) or point PALISADE_SHARED at it.",
-        dir.display()
-    );
-    if std::env::var("PALISADE_REQUIRE_SHARED").as_deref() == Ok("1") {
-        panic!("{msg}");
-    }
-    eprintln!("skipping: {msg}");
-    None
+    wanted.is_file().then_some(dir)
 }
 
 /// Evaluates one document as Palisade would for a pod judged at `policy`: all built-in rules, the engine's PSS
@@ -86,8 +78,34 @@ fn attributable(id: &str, check: Option<&str>) -> bool {
             .any(|(fc, other)| *fc == check && explains(other))
 }
 
+/// Documents of one fixture file, as Kubernetes reads them (the oracle) or as Palisade's loader reads them.
+enum DocSource {
+    Oracle,
+    Loader,
+}
+
 #[test]
-fn pss_conformance() {
+fn pss_conformance_on_kubernetes_reading() {
+    run_conformance(DocSource::Oracle);
+}
+
+/// End to end: the fixture YAML files read by Palisade's own loader, then judged by the engine.
+#[test]
+fn pss_conformance_on_yaml_files() {
+    run_conformance(DocSource::Loader);
+}
+
+fn load_yaml(path: &std::path::Path) -> Result<Vec<Node>, String> {
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let (docs, err) =
+        palisade_input::parse_documents(&bytes, &palisade_input::LoadOptions::default());
+    match err {
+        Some(e) => Err(e.to_string()),
+        None => Ok(docs.into_iter().map(|d| d.root).collect()),
+    }
+}
+
+fn run_conformance(source: DocSource) {
     let Some(dir) = shared_dir() else { return };
     let pss = dir.join("conformance/pss");
     let expected: Json =
@@ -113,14 +131,29 @@ fn pss_conformance() {
         let level: PssLevel = fx["level"].as_str().unwrap().parse().unwrap();
         let version: PssVersion = fx["version"].as_str().unwrap().parse().unwrap();
         let want_denied = fx["expect"].as_str().unwrap() == "denied";
-        let Some(documents) = docs.get(&format!("testdata/{file}")) else {
-            failures.push(format!("{file}: no document in _k8syaml.jsonl"));
-            continue;
+        let documents: Vec<Node> = match source {
+            DocSource::Oracle => {
+                let Some(documents) = docs.get(&format!("testdata/{file}")) else {
+                    failures.push(format!("{file}: no document in _k8syaml.jsonl"));
+                    continue;
+                };
+                documents
+                    .iter()
+                    .map(|d| Node::from_json(d, Pos::new(1, 1)))
+                    .collect()
+            }
+            DocSource::Loader => match load_yaml(&pss.join("testdata").join(file)) {
+                Ok(d) => d,
+                Err(e) => {
+                    failures.push(format!("{file}: loader error: {e}"));
+                    continue;
+                }
+            },
         };
         let policy = PssPolicy { level, version };
         let mut findings = Vec::new();
         for doc in documents {
-            findings.extend(evaluate(Node::from_json(doc, Pos::new(1, 1)), file, policy));
+            findings.extend(evaluate(doc, file, policy));
         }
         let denied = !findings.is_empty();
         let check = fx["check"].as_str();
