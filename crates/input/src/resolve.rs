@@ -551,7 +551,7 @@ pub(crate) fn format_float32_g(f: f64) -> String {
         return out;
     }
     let nd = digits.len() as i32;
-    if exp < -4 || exp >= 6 {
+    if !(-4..6).contains(&exp) {
         // %e with the shortest digits.
         let mut chars = digits.chars();
         if let Some(c) = chars.next() {
@@ -699,7 +699,8 @@ mod tests {
             ("<<", st("<<")),
             ("1Gi", st("1Gi")),
             ("100m", st("100m")),
-            ("0o", Value::Int(0)),
+            ("0o", st("0o")),
+            ("0", Value::Int(0)),
         ];
         for (input, want) in cases {
             let got = r(input);

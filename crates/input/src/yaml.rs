@@ -7,9 +7,11 @@
 use crate::build::{find_nonfinite, go_float_name, push_index, push_key, DuplicateKey, MapBuilder};
 use crate::error::{ParseError, ParseErrorKind};
 use crate::resolve::{key_string, resolve_scalar, TagKind};
-use crate::text::pos_at;
+use crate::text::{count_chars, pos_at};
 use crate::{LoadOptions, LoadedDoc};
-use granit_parser::{ErrorKind, Event, Marker, Parser, ScalarStyle, ScanError, Span, Tag};
+use granit_parser::{
+    ErrorKind, Event, Marker, Parser, ScalarStyle, ScanError, Span, StructureStyle, Tag,
+};
 use palisade_core::{Node, Pos, Value};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -57,13 +59,16 @@ struct Frame {
     anchor: usize,
     /// Nodes in this subtree so far (the frame itself included).
     count: usize,
+    /// Collection levels in this subtree so far (the frame itself included).
+    height: usize,
     slot: Slot,
 }
 
-/// An anchored value kept for aliases, with its node count.
+/// An anchored value kept for aliases, with its node count and nesting height.
 struct Anchored {
     node: Node,
     count: usize,
+    height: usize,
 }
 
 struct Builder<'t, 'o> {
@@ -78,7 +83,11 @@ struct Builder<'t, 'o> {
     stack: Vec<Frame>,
     anchors: HashMap<usize, Anchored>,
     anchor_names: HashMap<usize, String>,
+    /// Nodes created by alias expansion in the file.
     alias_nodes: usize,
+    /// Nodes written in the current document, and nodes its aliases expanded to (go-yaml's ratio check).
+    doc_literal: usize,
+    doc_alias: usize,
     duplicates: Vec<DuplicateKey>,
     nonfinite: bool,
     /// Byte offset where the previous event ended (to find block scalar indicators).
@@ -105,6 +114,13 @@ fn tag_kind(tag: Option<&Tag>) -> TagKind {
 
 type Failure = (Pos, ParseErrorKind, String);
 
+/// Nodes and collection levels of a finished subtree.
+#[derive(Clone, Copy)]
+struct Size {
+    count: usize,
+    height: usize,
+}
+
 impl<'t, 'o> Builder<'t, 'o> {
     fn new(text: &'t str, opts: &'o LoadOptions) -> Self {
         Self {
@@ -119,6 +135,8 @@ impl<'t, 'o> Builder<'t, 'o> {
             anchors: HashMap::new(),
             anchor_names: HashMap::new(),
             alias_nodes: 0,
+            doc_literal: 0,
+            doc_alias: 0,
             duplicates: Vec::new(),
             nonfinite: false,
             last_end: 0,
@@ -190,6 +208,8 @@ impl<'t, 'o> Builder<'t, 'o> {
                 self.anchor_names.clear();
                 self.duplicates.clear();
                 self.nonfinite = false;
+                self.doc_literal = 0;
+                self.doc_alias = 0;
             }
             Event::DocumentEnd => {
                 let root = self
@@ -219,12 +239,16 @@ impl<'t, 'o> Builder<'t, 'o> {
             Event::Scalar(text, style, anchor, tag) => {
                 self.scalar(text, style, anchor, tag.as_deref(), &span)?
             }
-            Event::SequenceStart(_, anchor, _) => {
-                self.open(&span, anchor, Slot::Seq(Vec::new()))?
+            Event::SequenceStart(style, anchor, _) => {
+                let pos = match style {
+                    StructureStyle::Block => self.dash_pos(&span),
+                    StructureStyle::Flow => pos_of(&span.start),
+                };
+                self.open(pos, anchor, Slot::Seq(Vec::new()))?;
             }
             Event::MappingStart(_, anchor, _) => {
                 self.open(
-                    &span,
+                    pos_of(&span.start),
                     anchor,
                     Slot::Map {
                         map: MapBuilder::default(),
@@ -259,15 +283,34 @@ impl<'t, 'o> Builder<'t, 'o> {
         pos_at(self.text.as_bytes(), at)
     }
 
+    /// The position of a block sequence's first `-` (granit starts an indentless sequence at its first item).
+    fn dash_pos(&self, span: &Span) -> Pos {
+        let pos = pos_of(&span.start);
+        let start = span.start.byte_offset().unwrap_or(0);
+        if self.text.as_bytes().get(start) == Some(&b'-') {
+            return pos;
+        }
+        let before = self.text.as_bytes().get(..start).unwrap_or_default();
+        let blanks = before
+            .iter()
+            .rev()
+            .take_while(|&&c| c == b' ' || c == b'\t')
+            .count();
+        let dash = start.saturating_sub(blanks + 1);
+        if blanks > 0 && before.get(dash) == Some(&b'-') {
+            let back = u32::try_from(blanks + 1).unwrap_or(0);
+            return Pos::new(pos.line, pos.col.saturating_sub(back).max(1));
+        }
+        pos
+    }
+
     /// The position of a block scalar's `|` or `>` indicator (granit's span starts at the content).
     fn block_indicator_pos(&self, span: &Span) -> Pos {
+        let bytes = self.text.as_bytes();
         let content = span.start.byte_offset().unwrap_or(0);
-        let region = self
-            .text
-            .as_bytes()
-            .get(self.last_end..content)
-            .unwrap_or_default();
+        let region = bytes.get(self.last_end..content).unwrap_or_default();
         let mut i = 0;
+        let mut found = None;
         while let Some(&c) = region.get(i) {
             match c {
                 b'#' => {
@@ -280,11 +323,40 @@ impl<'t, 'o> Builder<'t, 'o> {
                         i += 1;
                     }
                 }
-                b'|' | b'>' => return pos_at(self.text.as_bytes(), self.last_end + i),
+                b'|' | b'>' => {
+                    found = Some(self.last_end + i);
+                    break;
+                }
                 _ => i += 1,
             }
         }
-        pos_of(&span.start)
+        let Some(at) = found else {
+            return pos_of(&span.start);
+        };
+        // Count line breaks between the indicator and the content (whose position granit gives), and the
+        // characters before the indicator on its own line.
+        let between = bytes.get(at..content).unwrap_or_default();
+        let mut breaks: u32 = 0;
+        for (k, &c) in between.iter().enumerate() {
+            if c == b'\n' || (c == b'\r' && between.get(k + 1) != Some(&b'\n')) {
+                breaks += 1;
+            }
+        }
+        let line_start = bytes
+            .get(..at)
+            .unwrap_or_default()
+            .iter()
+            .rposition(|&c| c == b'\n' || c == b'\r')
+            .map_or(0, |p| p + 1);
+        let line = pos_of(&span.start).line.saturating_sub(breaks).max(1);
+        let mut col = count_chars(bytes.get(line_start..at).unwrap_or_default());
+        if line_start == 0 && self.text.starts_with('\u{feff}') {
+            col = col.saturating_sub(1);
+        }
+        Pos::new(
+            line,
+            u32::try_from(col).unwrap_or(u32::MAX).saturating_add(1),
+        )
     }
 
     fn scalar(
@@ -295,6 +367,7 @@ impl<'t, 'o> Builder<'t, 'o> {
         tag: Option<&Tag>,
         span: &Span,
     ) -> Result<(), ParseError> {
+        self.doc_literal += 1;
         let pos = match style {
             ScalarStyle::Literal | ScalarStyle::Folded => self.block_indicator_pos(span),
             _ => pos_of(&span.start),
@@ -335,6 +408,7 @@ impl<'t, 'o> Builder<'t, 'o> {
                     Anchored {
                         node: Node::new(pos, Value::Str("<<".into())),
                         count: 1,
+                        height: 0,
                     },
                 );
             }
@@ -347,11 +421,20 @@ impl<'t, 'o> Builder<'t, 'o> {
                 self.nonfinite = true;
             }
         }
-        self.complete(Node::new(pos, value), 1, anchor, false, pos)
+        self.complete(
+            Node::new(pos, value),
+            Size {
+                count: 1,
+                height: 0,
+            },
+            anchor,
+            false,
+            pos,
+        )
     }
 
-    fn open(&mut self, span: &Span, anchor: usize, slot: Slot) -> Result<(), ParseError> {
-        let pos = pos_of(&span.start);
+    fn open(&mut self, pos: Pos, anchor: usize, slot: Slot) -> Result<(), ParseError> {
+        self.doc_literal += 1;
         if self.stack.len() >= self.opts.max_depth {
             return Err(self.err(
                 pos,
@@ -366,6 +449,7 @@ impl<'t, 'o> Builder<'t, 'o> {
             pos,
             anchor,
             count: 1,
+            height: 1,
             slot,
         });
         Ok(())
@@ -379,9 +463,13 @@ impl<'t, 'o> Builder<'t, 'o> {
             Slot::Seq(items) => Value::Seq(items),
             Slot::Map { map, .. } => Value::Map(map.finish()),
         };
+        let size = Size {
+            count: frame.count,
+            height: frame.height,
+        };
         self.complete(
             Node::new(frame.pos, value),
-            frame.count,
+            size,
             frame.anchor,
             false,
             frame.pos,
@@ -398,8 +486,33 @@ impl<'t, 'o> Builder<'t, 'o> {
                 format!("anchor '{name}' value contains itself"),
             ));
         };
-        let count = anchored.count;
-        self.alias_nodes = self.alias_nodes.saturating_add(count);
+        let size = Size {
+            count: anchored.count,
+            height: anchored.height,
+        };
+        if self.stack.len().saturating_add(size.height) > self.opts.max_depth {
+            return Err(self.err(
+                at,
+                ParseErrorKind::TooDeep,
+                format!(
+                    "alias expansion nests collections deeper than {} levels",
+                    self.opts.max_depth
+                ),
+            ));
+        }
+        self.alias_nodes = self.alias_nodes.saturating_add(size.count);
+        self.doc_alias = self.doc_alias.saturating_add(size.count);
+        let decoded = self.doc_literal.saturating_add(self.doc_alias);
+        if self.doc_alias > 100
+            && decoded > 1000
+            && self.doc_alias as f64 / decoded as f64 > allowed_alias_ratio(decoded)
+        {
+            return Err(self.err(
+                at,
+                ParseErrorKind::AliasBudget,
+                "document contains excessive aliasing (more than go-yaml allows)",
+            ));
+        }
         if self.alias_nodes > self.opts.max_alias_nodes {
             return Err(self.err(
                 at,
@@ -411,7 +524,7 @@ impl<'t, 'o> Builder<'t, 'o> {
             ));
         }
         let node = anchored.node.clone();
-        self.complete(node, count, 0, true, at)
+        self.complete(node, size, 0, true, at)
     }
 
     /// Attaches a finished node to its parent (or makes it the document root). `at` is where the node was
@@ -419,25 +532,25 @@ impl<'t, 'o> Builder<'t, 'o> {
     fn complete(
         &mut self,
         node: Node,
-        count: usize,
+        size: Size,
         anchor: usize,
         from_alias: bool,
         at: Pos,
     ) -> Result<(), ParseError> {
         if anchor != 0 {
-            self.anchors.insert(
-                anchor,
-                Anchored {
-                    node: node.clone(),
-                    count,
-                },
-            );
+            let anchored = Anchored {
+                node: node.clone(),
+                count: size.count,
+                height: size.height,
+            };
+            self.anchors.insert(anchor, anchored);
         }
         let Some(frame) = self.stack.last_mut() else {
             self.root = Some(node);
             return Ok(());
         };
-        frame.count = frame.count.saturating_add(count);
+        frame.count = frame.count.saturating_add(size.count);
+        frame.height = frame.height.max(size.height.saturating_add(1));
         let (map, pending) = match &mut frame.slot {
             Slot::Seq(items) => {
                 items.push(node);
@@ -456,9 +569,8 @@ impl<'t, 'o> Builder<'t, 'o> {
                 }
             }
             Pending::Merge => {
-                let pos = node.pos;
                 if let Err(m) = merge(map, node, from_alias) {
-                    return Err(self.fail((pos, ParseErrorKind::Merge, m)));
+                    return Err(self.fail((at, ParseErrorKind::Merge, m)));
                 }
             }
         }
@@ -485,6 +597,20 @@ impl<'t, 'o> Builder<'t, 'o> {
             first,
             last,
         });
+    }
+}
+
+/// go-yaml v2's limit on the share of decoded nodes that come from aliases: 99% for documents of up to
+/// 400,000 nodes, falling to 10% at 4,000,000.
+fn allowed_alias_ratio(decoded: usize) -> f64 {
+    const LOW: usize = 400_000;
+    const HIGH: usize = 4_000_000;
+    if decoded <= LOW {
+        0.99
+    } else if decoded >= HIGH {
+        0.10
+    } else {
+        0.99 - 0.89 * ((decoded - LOW) as f64 / (HIGH - LOW) as f64)
     }
 }
 
