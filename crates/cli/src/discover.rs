@@ -6,18 +6,28 @@ use std::path::{Path, PathBuf};
 /// One input to read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Input {
-    /// A file on disk, with the label findings use.
-    File(PathBuf),
+    /// A file on disk, with the label findings use (its path as found from the argument).
+    File(PathBuf, String),
     /// Standard input.
     Stdin,
 }
 
 impl Input {
+    fn file(path: PathBuf) -> Self {
+        let label = path.display().to_string();
+        Input::File(path, label)
+    }
+
     /// The label findings and errors use for this input.
     pub fn label(&self) -> String {
+        self.label_str().to_string()
+    }
+
+    /// The label, borrowed.
+    pub fn label_str(&self) -> &str {
         match self {
-            Input::File(p) => p.display().to_string(),
-            Input::Stdin => "<stdin>".to_string(),
+            Input::File(_, label) => label,
+            Input::Stdin => "<stdin>",
         }
     }
 }
@@ -75,9 +85,9 @@ pub fn discover(paths: &[String]) -> (Vec<Input>, Vec<DiscoverError>) {
                         }),
                     }
                 }
-                inputs.extend(found.into_iter().map(Input::File));
+                inputs.extend(found.into_iter().map(Input::file));
             }
-            Ok(_) => inputs.push(Input::File(path.to_path_buf())),
+            Ok(_) => inputs.push(Input::file(path.to_path_buf())),
             Err(e) => errors.push(DiscoverError {
                 path: arg.clone(),
                 message: format!("cannot read: {e}"),

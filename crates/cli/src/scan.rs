@@ -41,7 +41,9 @@ fn load_input(input: &Input, stdin: Option<&[u8]>, opts: &LoadOptions) -> Loaded
     let label = input.label();
     let bytes = match input {
         Input::Stdin => Ok(stdin.map(<[u8]>::to_vec).unwrap_or_default()),
-        Input::File(p) => std::fs::File::open(p).and_then(|f| read_limited(f, opts.max_file_bytes)),
+        Input::File(p, _) => {
+            std::fs::File::open(p).and_then(|f| read_limited(f, opts.max_file_bytes))
+        }
     };
     let bytes = match bytes {
         Ok(b) => b,
@@ -86,6 +88,41 @@ pub fn read_stdin(limit: u64) -> std::io::Result<Vec<u8>> {
     read_limited(std::io::stdin().lock(), limit)
 }
 
+/// Text that may hold a Pod Security label: files containing it are loaded first, so that the namespace index is
+/// complete before any pod is judged. Everything else is streamed: loaded, checked and dropped file by file, so
+/// memory does not grow with the size of the scan.
+const PSA_LABEL_HINT: &[u8] = b"pod-security";
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Findings and counts of one input.
+struct Checked {
+    findings: Vec<palisade_core::Finding>,
+    errors: Vec<ToolError>,
+    documents: usize,
+    skipped: usize,
+    objects: usize,
+}
+
+fn check_loaded(l: Loaded, index: &NamespaceIndex, engine: &Engine) -> Checked {
+    let mut findings = Vec::new();
+    for obj in &l.objects {
+        let ctx = CheckContext {
+            pss: index.policy_for(obj),
+        };
+        engine.check_object(&ctx, obj, &mut findings);
+    }
+    Checked {
+        findings,
+        errors: l.errors,
+        documents: l.documents,
+        skipped: l.skipped,
+        objects: l.objects.len(),
+    }
+}
+
 /// Scans the inputs. `stdin` holds standard input when `-` is among them.
 pub fn run(
     inputs: &[Input],
@@ -93,14 +130,32 @@ pub fn run(
     stdin: Option<&[u8]>,
     opts: &ScanOptions,
 ) -> ScanResult {
-    let loaded: Vec<Loaded> = inputs
+    // Phase 1: inputs that may label namespaces are loaded and kept; the rest are only looked at.
+    let first: Vec<Option<Loaded>> = inputs
         .par_iter()
-        .map(|i| load_input(i, stdin, &opts.load))
+        .map(|input| {
+            let may_label = match input {
+                Input::Stdin => true,
+                Input::File(p, _) => std::fs::File::open(p)
+                    .and_then(|f| read_limited(f, opts.load.max_file_bytes))
+                    .map_or(true, |b| contains(&b, PSA_LABEL_HINT)),
+            };
+            may_label.then(|| load_input(input, stdin, &opts.load))
+        })
         .collect();
-    let file_order: HashMap<String, usize> = inputs
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.label(), i))
+    let index = NamespaceIndex::build(
+        first.iter().flatten().flat_map(|l| l.objects.iter()),
+        opts.default_pss,
+    );
+
+    // Phase 2: check everything, loading (and dropping) the remaining inputs on the way.
+    let checked: Vec<Checked> = inputs
+        .par_iter()
+        .zip(first.into_par_iter())
+        .map(|(input, kept)| {
+            let loaded = kept.unwrap_or_else(|| load_input(input, stdin, &opts.load));
+            check_loaded(loaded, &index, opts.engine)
+        })
         .collect();
 
     let mut result = ScanResult::default();
@@ -114,27 +169,20 @@ pub fn run(
             kind: "io".into(),
             message: e.message,
         }));
-    let mut objects = Vec::new();
-    for l in loaded {
-        result.summary.documents += l.documents;
-        result.summary.skipped_documents += l.skipped;
-        result.errors.extend(l.errors);
-        objects.extend(l.objects);
+    let mut findings = Vec::new();
+    for c in checked {
+        result.summary.documents += c.documents;
+        result.summary.skipped_documents += c.skipped;
+        result.summary.objects += c.objects;
+        result.errors.extend(c.errors);
+        findings.extend(c.findings);
     }
     result.summary.files = inputs.len();
-    result.summary.objects = objects.len();
-
-    let index = NamespaceIndex::build(&objects, opts.default_pss);
-    let mut findings: Vec<_> = objects
-        .par_iter()
-        .flat_map_iter(|obj| {
-            let ctx = CheckContext {
-                pss: index.policy_for(obj),
-            };
-            let mut out = Vec::new();
-            opts.engine.check_object(&ctx, obj, &mut out);
-            out
-        })
+    // Inputs are in command-line order and each input's findings in document order; sort within a document.
+    let file_order: HashMap<&str, usize> = inputs
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.label_str(), i))
         .collect();
     let order = |file: &str| file_order.get(file).copied().unwrap_or(usize::MAX);
     findings.sort_by(|a, b| {
