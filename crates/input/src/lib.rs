@@ -21,6 +21,7 @@
 )]
 
 mod build;
+mod compat;
 mod error;
 mod json;
 mod resolve;

@@ -5,6 +5,7 @@
 //! and converts keys to strings as sigs.k8s.io/yaml does.
 
 use crate::build::{find_nonfinite, go_float_name, push_index, push_key, DuplicateKey, MapBuilder};
+use crate::compat::{self, LineHazards};
 use crate::error::{ParseError, ParseErrorKind};
 use crate::resolve::{key_string, resolve_scalar, TagKind};
 use crate::text::{count_chars, pos_at};
@@ -29,6 +30,8 @@ pub(crate) fn parse(text: &str, opts: &LoadOptions) -> (Vec<LoadedDoc>, Option<P
         flow_nesting_limit: limit,
         block_nesting_limit: limit,
     };
+    let text = compat::strip_line_boms(text);
+    let text: &str = &text;
     let mut b = Builder::new(text, opts);
     for item in Parser::new_from_str_with_options(text, options) {
         let result = match item {
@@ -61,6 +64,8 @@ struct Frame {
     count: usize,
     /// Collection levels in this subtree so far (the frame itself included).
     height: usize,
+    /// A flow collection (`[...]`, `{...}`).
+    flow: bool,
     slot: Slot,
 }
 
@@ -92,6 +97,10 @@ struct Builder<'t, 'o> {
     nonfinite: bool,
     /// Byte offset where the previous event ended (to find block scalar indicators).
     last_end: usize,
+    /// Line starts libyaml treats differently, when the text has any.
+    hazards: Option<LineHazards>,
+    /// Open flow collections.
+    flow_depth: usize,
 }
 
 fn pos_of(m: &Marker) -> Pos {
@@ -140,6 +149,8 @@ impl<'t, 'o> Builder<'t, 'o> {
             duplicates: Vec::new(),
             nonfinite: false,
             last_end: 0,
+            hazards: LineHazards::scan(text),
+            flow_depth: 0,
         }
     }
 
@@ -159,7 +170,15 @@ impl<'t, 'o> Builder<'t, 'o> {
         self.err(f.0, f.1, f.2)
     }
 
-    fn scan_error(&self, e: &ScanError) -> ParseError {
+    fn scan_error(&mut self, e: &ScanError) -> ParseError {
+        // A line-start problem libyaml reports earlier takes precedence.
+        let in_flow = self.flow_depth > 0;
+        if let Some(h) = self.hazards.as_mut() {
+            if let Err((at, hazard)) = h.before(e.marker().byte_offset().unwrap_or(0), in_flow) {
+                let p = pos_at(self.text.as_bytes(), at);
+                return self.err(p, ParseErrorKind::Syntax, hazard.message());
+            }
+        }
         let kind = match e.kind() {
             ErrorKind::RecursionLimitExceeded => ParseErrorKind::TooDeep,
             ErrorKind::UnknownAnchor => ParseErrorKind::Alias,
@@ -183,6 +202,9 @@ impl<'t, 'o> Builder<'t, 'o> {
 
     fn event(&mut self, event: Event<'t>, span: Span) -> Result<(), ParseError> {
         let end = span.end.byte_offset().unwrap_or(self.last_end);
+        if self.hazards.is_some() {
+            self.check_hazards(&event, &span, end)?;
+        }
         match event {
             Event::DocumentStart(_, version) => {
                 if let Some(v) = version {
@@ -240,16 +262,17 @@ impl<'t, 'o> Builder<'t, 'o> {
                 self.scalar(text, style, anchor, tag.as_deref(), &span)?
             }
             Event::SequenceStart(style, anchor, _) => {
-                let pos = match style {
-                    StructureStyle::Block => self.dash_pos(&span),
-                    StructureStyle::Flow => pos_of(&span.start),
+                let (pos, flow) = match style {
+                    StructureStyle::Block => (self.dash_pos(&span), false),
+                    StructureStyle::Flow => (pos_of(&span.start), true),
                 };
-                self.open(pos, anchor, Slot::Seq(Vec::new()))?;
+                self.open(pos, anchor, flow, Slot::Seq(Vec::new()))?;
             }
-            Event::MappingStart(_, anchor, _) => {
+            Event::MappingStart(style, anchor, _) => {
                 self.open(
                     pos_of(&span.start),
                     anchor,
+                    style == StructureStyle::Flow,
                     Slot::Map {
                         map: MapBuilder::default(),
                         pending: Pending::Key,
@@ -274,6 +297,35 @@ impl<'t, 'o> Builder<'t, 'o> {
         }
         self.last_end = end;
         Ok(())
+    }
+
+    /// Reports the line-start tabs and directives libyaml rejects that come before (or inside) this event.
+    fn check_hazards(
+        &mut self,
+        event: &Event<'t>,
+        span: &Span,
+        end: usize,
+    ) -> Result<(), ParseError> {
+        if matches!(event, Event::Anchor(..) | Event::StreamStart) {
+            return Ok(());
+        }
+        let in_flow = self.flow_depth > 0;
+        let bare_document = self.stack.is_empty();
+        let Some(h) = self.hazards.as_mut() else {
+            return Ok(());
+        };
+        let start = span.start.byte_offset().unwrap_or(0);
+        let mut result = h.before(start, in_flow);
+        if result.is_ok() {
+            if let Event::Scalar(_, style, ..) = event {
+                let quoted = matches!(style, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted);
+                result = h.within(start, end, quoted || in_flow || bare_document);
+            }
+        }
+        result.map_err(|(at, hazard)| {
+            let p = pos_at(self.text.as_bytes(), at);
+            self.err(p, ParseErrorKind::Syntax, hazard.message())
+        })
     }
 
     /// Where the `%YAML` directive before byte `before` is.
@@ -433,7 +485,7 @@ impl<'t, 'o> Builder<'t, 'o> {
         )
     }
 
-    fn open(&mut self, pos: Pos, anchor: usize, slot: Slot) -> Result<(), ParseError> {
+    fn open(&mut self, pos: Pos, anchor: usize, flow: bool, slot: Slot) -> Result<(), ParseError> {
         self.doc_literal += 1;
         if self.stack.len() >= self.opts.max_depth {
             return Err(self.err(
@@ -450,8 +502,12 @@ impl<'t, 'o> Builder<'t, 'o> {
             anchor,
             count: 1,
             height: 1,
+            flow,
             slot,
         });
+        if flow {
+            self.flow_depth += 1;
+        }
         Ok(())
     }
 
@@ -459,6 +515,9 @@ impl<'t, 'o> Builder<'t, 'o> {
         let Some(frame) = self.stack.pop() else {
             return Ok(());
         };
+        if frame.flow {
+            self.flow_depth = self.flow_depth.saturating_sub(1);
+        }
         let value = match frame.slot {
             Slot::Seq(items) => Value::Seq(items),
             Slot::Map { map, .. } => Value::Map(map.finish()),

@@ -328,3 +328,45 @@ fn load_file_reports_errors_with_the_file() {
         "{e}"
     );
 }
+
+#[test]
+fn tabs_at_line_starts_like_libyaml() {
+    // A blank or comment line that starts with a tab is an error in block context...
+    fails(b"a: 1\n\t\nb: 2\n", ParseErrorKind::Syntax, 1, 2);
+    fails(
+        b"a: \"x\"\n\t# comment\nb: 2\n",
+        ParseErrorKind::Syntax,
+        1,
+        2,
+    );
+    fails(b"a: |\n  x\n\t\n  y\n", ParseErrorKind::Syntax, 1, 3);
+    fails(b"a: 1\n---\n\t\nb: 2\n", ParseErrorKind::Syntax, 2, 3);
+    // ...but not inside quoted scalars or flow collections, nor after the line start.
+    for ok in [
+        &b"a: \"x\n\ty\"\n"[..],
+        b"a: [1,\n\t2]\n",
+        b"a:\tb\nc: d\t\n",
+        b"a: |\n  x\n  \ty\n",
+    ] {
+        let (_, err) = parse_documents(ok, &LoadOptions::default());
+        assert!(err.is_none(), "{}: {err:?}", String::from_utf8_lossy(ok));
+    }
+}
+
+#[test]
+fn directives_and_boms_like_libyaml() {
+    fails(b"%FOO bar\n---\na: 1\n", ParseErrorKind::Syntax, 1, 1);
+    let (docs, err) = parse_documents(
+        b"%TAG !e! tag:example.com,2000:\n---\na: !e!x 1\n",
+        &LoadOptions::default(),
+    );
+    assert!(err.is_none(), "{err:?}");
+    assert_eq!(docs[0].root.get_str("a"), Some("1"));
+    // A byte-order mark at the start of a later line (concatenated files) is skipped.
+    let (docs, err) = parse_documents(
+        "a: 1\n---\n\u{feff}b: 2\n".as_bytes(),
+        &LoadOptions::default(),
+    );
+    assert!(err.is_none(), "{err:?}");
+    assert_eq!(docs[1].root.get("b").and_then(|n| n.as_i64()), Some(2));
+}
