@@ -122,10 +122,12 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
     } else {
         None
     };
+    let params = palisade_core::Params::default();
     let opts = scan::ScanOptions {
         engine: &engine,
         default_pss,
         load,
+        params: &params,
     };
     let result = scan::run(&inputs, discover_errors, stdin.as_deref(), &opts);
 

@@ -2,9 +2,7 @@
 //! with the engine (in parallel), and collect findings, tool errors and counts.
 
 use crate::discover::{DiscoverError, Input};
-use palisade_core::{
-    CheckContext, Engine, K8sObject, NamespaceIndex, PssPolicy, ScanResult, ToolError,
-};
+use palisade_core::{Engine, K8sObject, NamespaceIndex, PssPolicy, ScanResult, ToolError};
 use palisade_input::{load_file, LoadOptions};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -19,6 +17,8 @@ pub struct ScanOptions<'a> {
     pub default_pss: PssPolicy,
     /// Loader limits.
     pub load: LoadOptions,
+    /// Rule parameters.
+    pub params: &'a palisade_core::Params,
 }
 
 struct Loaded {
@@ -99,27 +99,19 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 
 /// Findings and counts of one input.
 struct Checked {
-    findings: Vec<palisade_core::Finding>,
+    batch: palisade_core::scan::BatchResult,
     errors: Vec<ToolError>,
     documents: usize,
     skipped: usize,
-    objects: usize,
 }
 
-fn check_loaded(l: Loaded, index: &NamespaceIndex, engine: &Engine) -> Checked {
-    let mut findings = Vec::new();
-    for obj in &l.objects {
-        let ctx = CheckContext {
-            pss: index.policy_for(obj),
-        };
-        engine.check_object(&ctx, obj, &mut findings);
-    }
+fn check_loaded(l: Loaded, ns_index: &NamespaceIndex, opts: &ScanOptions) -> Checked {
+    let batch = palisade_core::scan::check_batch(opts.engine, opts.params, ns_index, &l.objects);
     Checked {
-        findings,
+        batch,
         errors: l.errors,
         documents: l.documents,
         skipped: l.skipped,
-        objects: l.objects.len(),
     }
 }
 
@@ -154,7 +146,7 @@ pub fn run(
         .zip(first.into_par_iter())
         .map(|(input, kept)| {
             let loaded = kept.unwrap_or_else(|| load_input(input, stdin, &opts.load));
-            check_loaded(loaded, &index, opts.engine)
+            check_loaded(loaded, &index, opts)
         })
         .collect();
 
@@ -170,31 +162,29 @@ pub fn run(
             message: e.message,
         }));
     let mut findings = Vec::new();
+    let mut scan_index = palisade_core::ScanIndex::default();
     for c in checked {
         result.summary.documents += c.documents;
         result.summary.skipped_documents += c.skipped;
-        result.summary.objects += c.objects;
+        result.summary.objects += c.batch.objects;
         result.errors.extend(c.errors);
-        findings.extend(c.findings);
+        findings.extend(c.batch.findings);
+        scan_index.extend(c.batch.index);
     }
     result.summary.files = inputs.len();
-    // Inputs are in command-line order and each input's findings in document order; sort within a document.
+    let (mut findings, not_evaluated) =
+        palisade_core::scan::finish(opts.engine, opts.params, &scan_index, findings);
+    // Inputs are in command-line order; within an input, findings follow the documents.
     let file_order: HashMap<&str, usize> = inputs
         .iter()
         .enumerate()
         .map(|(i, f)| (f.label_str(), i))
         .collect();
-    let order = |file: &str| file_order.get(file).copied().unwrap_or(usize::MAX);
-    findings.sort_by(|a, b| {
-        let (la, lb) = (&a.location, &b.location);
-        (order(&la.file), la.document, la.line, la.column, a.rule).cmp(&(
-            order(&lb.file),
-            lb.document,
-            lb.line,
-            lb.column,
-            b.rule,
-        ))
+    palisade_core::scan::sort_findings(&mut findings, |file| {
+        file_order.get(file).copied().unwrap_or(usize::MAX)
     });
+    result.summary.not_evaluated = not_evaluated.len();
+    result.not_evaluated = not_evaluated;
     result.summary.count_findings(&findings);
     result.summary.errors = result.errors.len();
     result.findings = findings;

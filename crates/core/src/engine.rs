@@ -3,9 +3,11 @@
 //! The CLI scan, the live scan and the admission webhook all call this; none of them hold rule logic.
 
 use crate::finding::Finding;
+use crate::index::ScanIndex;
 use crate::object::K8sObject;
+use crate::params::Params;
 use crate::pss::{PssLevel, PssPolicy, LATEST_MINOR};
-use crate::rule::{CheckContext, Rule, Target};
+use crate::rule::{CheckContext, IndexOutput, NotEvaluated, Rule, Target};
 
 const LEVELS: [PssLevel; 3] = [
     PssLevel::Privileged,
@@ -66,6 +68,7 @@ impl<'r> Engine<'r> {
             let targeted = match meta.target {
                 Target::PodSpec => embeds_pod,
                 Target::Kinds(kinds) => kinds.contains(&obj.id.kind.as_str()),
+                Target::Index => false,
             };
             if !targeted || !applies.and_then(|a| a.get(i)).copied().unwrap_or(false) {
                 continue;
@@ -82,6 +85,42 @@ impl<'r> Engine<'r> {
                 });
             }
         }
+    }
+
+    /// Runs the cross-object rules over the index of the whole scan.
+    pub fn check_index(
+        &self,
+        params: &Params,
+        index: &ScanIndex,
+    ) -> (Vec<Finding>, Vec<NotEvaluated>) {
+        let mut findings = Vec::new();
+        let mut not_evaluated = Vec::new();
+        for rule in self
+            .rules
+            .iter()
+            .filter(|r| r.meta().target == Target::Index)
+        {
+            let meta = rule.meta();
+            let mut out = IndexOutput::default();
+            rule.check_index(params, index, &mut out);
+            findings.extend(out.violations.into_iter().map(|v| Finding {
+                rule: meta.id,
+                name: meta.name,
+                severity: v.severity.unwrap_or(meta.severity),
+                message: v.message,
+                remediation: meta.remediation,
+                object: v.object,
+                location: v.location,
+            }));
+            not_evaluated.extend(out.not_evaluated.into_iter().map(|(scope, reason)| {
+                NotEvaluated {
+                    rule: meta.id,
+                    scope,
+                    reason,
+                }
+            }));
+        }
+        (findings, not_evaluated)
     }
 
     /// Whether rule `id` runs for a pod judged at `policy`. Non-PSS rules always run. A PSS rule runs when its

@@ -4,8 +4,10 @@
 
 pub mod engine;
 pub mod finding;
+pub mod index;
 pub mod node;
 pub mod object;
+pub mod params;
 pub mod pss;
 pub mod rule;
 pub mod scan;
@@ -13,8 +15,13 @@ pub mod select;
 
 pub use engine::Engine;
 pub use finding::{Finding, Location, ObjectRef, Severity};
+pub use index::{ScanIndex, Workload};
 pub use node::{Entry, Map, Node, Pos, Value};
 pub use object::{ContainerKind, ContainerView, K8sObject, Located, PodSpecView, Source};
+pub use params::Params;
 pub use pss::{PssLevel, PssPolicy, PssVersion};
-pub use rule::{CheckContext, PssControl, Rule, RuleMeta, Status, Target, Violation};
+pub use rule::{
+    CheckContext, IndexOutput, IndexViolation, NotEvaluated, PssControl, Rule, RuleMeta, Status,
+    Target, Violation,
+};
 pub use scan::{NamespaceIndex, ScanResult, Summary, ToolError};

@@ -1,8 +1,10 @@
 //! The rule trait and rule metadata. Rules are pure: an object (through its views) in, violations out.
 
-use crate::finding::Severity;
+use crate::finding::{Location, ObjectRef, Severity};
+use crate::index::ScanIndex;
 use crate::node::Pos;
 use crate::object::K8sObject;
+use crate::params::Params;
 use crate::pss::{PssLevel, PssPolicy};
 
 /// Whether a rule's behaviour is settled.
@@ -22,6 +24,8 @@ pub enum Target {
     PodSpec,
     /// Objects of these kinds.
     Kinds(&'static [&'static str]),
+    /// The whole scanned set at once (cross-object rules): [`Rule::check_index`] is called once per scan.
+    Index,
 }
 
 /// How a rule belongs to the Pod Security Standards, as Pod Security Admission organises its checks.
@@ -97,17 +101,112 @@ impl Violation {
     }
 }
 
-/// Per-object facts the engine works out before calling a rule.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct CheckContext {
+/// Per-object facts the engine works out before calling a rule, and the user's rule parameters.
+#[derive(Clone, Copy, Debug)]
+pub struct CheckContext<'a> {
     /// The Pod Security policy the object's pods are judged at (from its namespace's labels or the default).
     pub pss: PssPolicy,
+    /// Rule parameters (allowed registries, allowed capabilities, ...).
+    pub params: &'a Params,
+}
+
+impl CheckContext<'static> {
+    /// A context at `pss` with default parameters.
+    pub fn with_pss(pss: PssPolicy) -> Self {
+        Self {
+            pss,
+            params: Params::default_ref(),
+        }
+    }
+}
+
+/// A finding of a cross-object rule: it names its object and location itself.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IndexViolation {
+    /// The object the finding is reported on.
+    pub object: ObjectRef,
+    /// Where.
+    pub location: Location,
+    /// What is wrong.
+    pub message: String,
+    /// A severity other than the rule's default.
+    pub severity: Option<Severity>,
+}
+
+/// A cross-object rule that could not be decided for some scope because an object it needs was not scanned.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct NotEvaluated {
+    /// Rule ID.
+    pub rule: &'static str,
+    /// What it could not decide for (`namespace shop`, `Deployment shop/web`).
+    pub scope: String,
+    /// Why: which objects were missing.
+    pub reason: String,
+}
+
+/// What a cross-object rule reports.
+#[derive(Debug, Default)]
+pub struct IndexOutput {
+    /// Findings.
+    pub violations: Vec<IndexViolation>,
+    /// Scopes the rule could not decide.
+    pub not_evaluated: Vec<(String, String)>,
+}
+
+impl IndexOutput {
+    /// Reports a finding on an object at `pos` / `pointer` (relative to the object).
+    pub fn violation(
+        &mut self,
+        obj: &K8sObject,
+        pos: Pos,
+        pointer: &str,
+        message: impl Into<String>,
+    ) {
+        self.violations.push(IndexViolation {
+            object: obj.id.clone(),
+            location: obj.location(pos, pointer),
+            message: message.into(),
+            severity: None,
+        });
+    }
+
+    /// Reports a finding at an explicit location.
+    pub fn violation_at(
+        &mut self,
+        object: ObjectRef,
+        location: Location,
+        message: impl Into<String>,
+    ) {
+        self.violations.push(IndexViolation {
+            object,
+            location,
+            message: message.into(),
+            severity: None,
+        });
+    }
+
+    /// Raises or lowers the severity of the last reported finding.
+    pub fn with_severity(&mut self, severity: Severity) {
+        if let Some(v) = self.violations.last_mut() {
+            v.severity = Some(severity);
+        }
+    }
+
+    /// Says the rule could not decide for `scope` and why.
+    pub fn not_evaluated(&mut self, scope: impl Into<String>, reason: impl Into<String>) {
+        self.not_evaluated.push((scope.into(), reason.into()));
+    }
 }
 
 /// A built-in rule.
 pub trait Rule: Send + Sync {
     /// The rule's metadata.
     fn meta(&self) -> &'static RuleMeta;
-    /// Checks one object. Only called for objects matching the rule's target.
-    fn check(&self, ctx: &CheckContext, obj: &K8sObject) -> Vec<Violation>;
+    /// Checks one object. Only called for objects matching the rule's target ([`Target::PodSpec`],
+    /// [`Target::Kinds`]).
+    fn check(&self, _ctx: &CheckContext, _obj: &K8sObject) -> Vec<Violation> {
+        Vec::new()
+    }
+    /// Checks the whole scanned set. Only called for [`Target::Index`] rules, once per scan.
+    fn check_index(&self, _params: &Params, _index: &ScanIndex, _out: &mut IndexOutput) {}
 }

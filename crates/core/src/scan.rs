@@ -42,6 +42,8 @@ pub struct Summary {
     pub skipped_documents: usize,
     /// Tool errors.
     pub errors: usize,
+    /// Cross-object checks not evaluated.
+    pub not_evaluated: usize,
 }
 
 impl Summary {
@@ -62,6 +64,8 @@ pub struct ScanResult {
     pub findings: Vec<Finding>,
     /// Tool errors, in file order.
     pub errors: Vec<ToolError>,
+    /// Cross-object checks that could not be decided because objects they need were not scanned.
+    pub not_evaluated: Vec<crate::rule::NotEvaluated>,
     /// Counts.
     pub summary: Summary,
 }
@@ -109,4 +113,132 @@ impl NamespaceIndex {
         let ns = obj.id.namespace.as_deref().unwrap_or("default");
         self.policies.get(ns).copied().unwrap_or(self.default)
     }
+}
+
+/// Findings of one batch of objects (one input file, say), plus what the end of the scan needs from it.
+#[derive(Debug, Default)]
+pub struct BatchResult {
+    /// Findings of the per-object rules.
+    pub findings: Vec<Finding>,
+    /// Index entries contributed by these objects.
+    pub index: crate::index::ScanIndex,
+    /// Objects checked.
+    pub objects: usize,
+}
+
+/// Checks a batch of objects with the per-object rules, judging pods at the policy `ns_index` gives, and
+/// collects what the cross-object rules need.
+pub fn check_batch(
+    engine: &crate::engine::Engine,
+    params: &crate::params::Params,
+    ns_index: &NamespaceIndex,
+    objects: &[K8sObject],
+) -> BatchResult {
+    let mut out = BatchResult {
+        objects: objects.len(),
+        ..BatchResult::default()
+    };
+    for obj in objects {
+        let ctx = crate::rule::CheckContext {
+            pss: ns_index.policy_for(obj),
+            params,
+        };
+        engine.check_object(&ctx, obj, &mut out.findings);
+        out.index.add(obj);
+    }
+    out
+}
+
+/// Identity used to match owner references to scanned objects: (kind, namespace, name).
+type ObjectKey = (String, String, String);
+
+/// Ends a scan: runs the cross-object rules over the index, drops findings of pods (and ReplicaSets, Jobs)
+/// whose controller is in the same scan (they are reported once, at the controller), and sorts.
+pub fn finish(
+    engine: &crate::engine::Engine,
+    params: &crate::params::Params,
+    index: &crate::index::ScanIndex,
+    mut findings: Vec<Finding>,
+) -> (Vec<Finding>, Vec<crate::rule::NotEvaluated>) {
+    let (cross, not_evaluated) = engine.check_index(params, index);
+    let scanned: std::collections::HashSet<ObjectKey> = index
+        .workloads
+        .iter()
+        .map(|w| &w.object.id)
+        .chain(index.objects.iter().map(|o| &o.id))
+        .filter_map(|id| {
+            Some((
+                id.kind.clone(),
+                id.namespace.clone().unwrap_or_default(),
+                id.name.clone()?,
+            ))
+        })
+        .collect();
+    let owned: std::collections::HashSet<ObjectKey> = index
+        .workloads
+        .iter()
+        .filter(|w| {
+            let ns = w.object.id.namespace.clone().unwrap_or_default();
+            w.owners.iter().any(|o| {
+                o.controller && scanned.contains(&(o.kind.clone(), ns.clone(), o.name.clone()))
+            })
+        })
+        .filter_map(|w| {
+            let id = &w.object.id;
+            Some((
+                id.kind.clone(),
+                id.namespace.clone().unwrap_or_default(),
+                id.name.clone()?,
+            ))
+        })
+        .collect();
+    if !owned.is_empty() {
+        findings.retain(|f| {
+            let o = &f.object;
+            let key = (
+                o.kind.clone(),
+                o.namespace.clone().unwrap_or_default(),
+                o.name.clone().unwrap_or_default(),
+            );
+            !owned.contains(&key)
+        });
+    }
+    findings.extend(cross);
+    (findings, not_evaluated)
+}
+
+/// Scans objects held in memory (tests, the webhook, the live scan): namespace index, per-object rules,
+/// cross-object rules, controller de-duplication. Findings are sorted by file, document, line, column, rule.
+pub fn scan_objects(
+    engine: &crate::engine::Engine,
+    params: &crate::params::Params,
+    default_pss: PssPolicy,
+    objects: &[K8sObject],
+) -> ScanResult {
+    let ns_index = NamespaceIndex::build(objects, default_pss);
+    let batch = check_batch(engine, params, &ns_index, objects);
+    let (mut findings, not_evaluated) = finish(engine, params, &batch.index, batch.findings);
+    sort_findings(&mut findings, |_| 0);
+    let mut result = ScanResult {
+        findings,
+        not_evaluated,
+        ..ScanResult::default()
+    };
+    result.summary.objects = batch.objects;
+    result.summary.count_findings(&result.findings);
+    result
+}
+
+/// Sorts findings by file (ranked by `file_rank`), document, line, column, rule.
+pub fn sort_findings(findings: &mut [Finding], file_rank: impl Fn(&str) -> usize) {
+    findings.sort_by(|a, b| {
+        let (la, lb) = (&a.location, &b.location);
+        (file_rank(&la.file), la.document, la.line, la.column, a.rule).cmp(&(
+            file_rank(&lb.file),
+            lb.document,
+            lb.line,
+            lb.column,
+            b.rule,
+        ))
+    });
 }

@@ -12,39 +12,38 @@
     )
 )]
 
+pub mod hardening;
+pub mod hygiene;
+pub mod images;
+pub mod namespaces;
+pub mod network;
 pub mod pss;
+pub mod rbac;
+pub mod secrets;
 
 use palisade_core::Rule;
-use pss::*;
+use std::sync::LazyLock;
 
-/// Every built-in rule, in ID order.
-static ALL: &[&dyn Rule] = &[
-    &privileged_container::PrivilegedContainer,
-    &host_pid_namespace::HostPidNamespace,
-    &host_ipc_namespace::HostIpcNamespace,
-    &host_network_namespace::HostNetworkNamespace,
-    &host_path_volume::HostPathVolume,
-    &host_port::HostPort,
-    &capabilities_beyond_baseline::CapabilitiesBeyondBaseline,
-    &apparmor_profile_overridden::AppArmorProfileOverridden,
-    &custom_selinux_options::CustomSelinuxOptions,
-    &unmasked_proc_mount::UnmaskedProcMount,
-    &seccomp_unconfined::SeccompUnconfined,
-    &unsafe_sysctls::UnsafeSysctls,
-    &probe_or_lifecycle_host::ProbeOrLifecycleHost,
-    &windows_host_process::WindowsHostProcess,
-    &non_allowlisted_volume_type::NonAllowlistedVolumeType,
-    &privilege_escalation_allowed::PrivilegeEscalationAllowed,
-    &run_as_non_root_not_enforced::RunAsNonRootNotEnforced,
-    &run_as_root_user::RunAsRootUser,
-    &seccomp_profile_missing::SeccompProfileMissing,
-    &capabilities_not_dropped::CapabilitiesNotDropped,
-    &unmasked_proc_mount_restricted::UnmaskedProcMountRestricted,
-];
+/// Every built-in rule, sorted by ID. Each family module lists its own rules in `RULES`.
+static ALL: LazyLock<Vec<&'static dyn Rule>> = LazyLock::new(|| {
+    let mut all: Vec<&'static dyn Rule> = [
+        pss::RULES,
+        hardening::RULES,
+        namespaces::RULES,
+        images::RULES,
+        hygiene::RULES,
+        rbac::RULES,
+        network::RULES,
+        secrets::RULES,
+    ]
+    .concat();
+    all.sort_by_key(|r| r.meta().id);
+    all
+});
 
 /// Every built-in rule, in ID order.
 pub fn all() -> &'static [&'static dyn Rule] {
-    ALL
+    &ALL
 }
 
 /// The built-in rule with this ID (`K8S-001`), if any.

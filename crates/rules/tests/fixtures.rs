@@ -13,7 +13,7 @@
 )]
 
 use palisade_core::object::Source;
-use palisade_core::{CheckContext, Engine, Finding, K8sObject, Node, Pos, PssPolicy, Rule};
+use palisade_core::{Engine, Finding, K8sObject, Node, Pos, PssPolicy, Rule};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -57,25 +57,27 @@ fn load_yaml(path: &Path, bytes: &[u8]) -> Vec<Node> {
     docs.into_iter().map(|d| d.root).collect()
 }
 
-/// Runs `rule` alone over every document of `path`.
+/// Runs `rule` alone over every document of `path`, as a scan does (per-object rules, then cross-object rules
+/// over everything in the file), at restricted/latest with default parameters.
 fn run(rule: &'static dyn Rule, path: &Path) -> Vec<Finding> {
     let engine = Engine::new(vec![rule]);
-    let ctx = CheckContext {
-        pss: PssPolicy::default(),
-    };
     let file: Arc<str> = Arc::from(path.display().to_string());
-    let mut out = Vec::new();
+    let mut objects = Vec::new();
     for (i, root) in load(path).into_iter().enumerate() {
         let source = Source {
             file: file.clone(),
             document: i + 1,
             base_pointer: String::new(),
         };
-        if let Some(obj) = K8sObject::from_node(root, source) {
-            engine.check_object(&ctx, &obj, &mut out);
-        }
+        objects.extend(K8sObject::from_node(root, source));
     }
-    out
+    palisade_core::scan::scan_objects(
+        &engine,
+        palisade_core::Params::default_ref(),
+        PssPolicy::default(),
+        &objects,
+    )
+    .findings
 }
 
 #[test]

@@ -46,7 +46,7 @@ fn evaluate(root: Node, file: &str, policy: PssPolicy) -> Vec<Finding> {
     };
     let engine = Engine::new(palisade_rules::all().to_vec());
     let mut out = Vec::new();
-    engine.check_object(&CheckContext { pss: policy }, &obj, &mut out);
+    engine.check_object(&CheckContext::with_pss(policy), &obj, &mut out);
     out
 }
 

@@ -26,9 +26,7 @@ fn check(doc: &Json, level: PssLevel, version: &str) -> Vec<Finding> {
     let version: PssVersion = version.parse().unwrap();
     let mut out = Vec::new();
     engine.check_object(
-        &CheckContext {
-            pss: PssPolicy { level, version },
-        },
+        &CheckContext::with_pss(PssPolicy { level, version }),
         &obj,
         &mut out,
     );

@@ -27,3 +27,30 @@ pub mod unmasked_proc_mount_restricted;
 pub mod unsafe_sysctls;
 pub(crate) mod util;
 pub mod windows_host_process;
+
+use palisade_core::Rule;
+
+/// The Pod Security Standards rules.
+pub static RULES: &[&dyn Rule] = &[
+    &privileged_container::PrivilegedContainer,
+    &host_pid_namespace::HostPidNamespace,
+    &host_ipc_namespace::HostIpcNamespace,
+    &host_network_namespace::HostNetworkNamespace,
+    &host_path_volume::HostPathVolume,
+    &host_port::HostPort,
+    &capabilities_beyond_baseline::CapabilitiesBeyondBaseline,
+    &apparmor_profile_overridden::AppArmorProfileOverridden,
+    &custom_selinux_options::CustomSelinuxOptions,
+    &unmasked_proc_mount::UnmaskedProcMount,
+    &seccomp_unconfined::SeccompUnconfined,
+    &unsafe_sysctls::UnsafeSysctls,
+    &probe_or_lifecycle_host::ProbeOrLifecycleHost,
+    &windows_host_process::WindowsHostProcess,
+    &non_allowlisted_volume_type::NonAllowlistedVolumeType,
+    &privilege_escalation_allowed::PrivilegeEscalationAllowed,
+    &run_as_non_root_not_enforced::RunAsNonRootNotEnforced,
+    &run_as_root_user::RunAsRootUser,
+    &seccomp_profile_missing::SeccompProfileMissing,
+    &capabilities_not_dropped::CapabilitiesNotDropped,
+    &unmasked_proc_mount_restricted::UnmaskedProcMountRestricted,
+];

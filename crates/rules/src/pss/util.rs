@@ -152,12 +152,10 @@ mod tests {
 
     #[test]
     fn latest_is_the_newest_minor() {
-        let ctx = CheckContext {
-            pss: PssPolicy {
-                level: PssLevel::Restricted,
-                version: PssVersion::Latest,
-            },
-        };
+        let ctx = CheckContext::with_pss(PssPolicy {
+            level: PssLevel::Restricted,
+            version: PssVersion::Latest,
+        });
         assert_eq!(minor(&ctx), palisade_core::pss::LATEST_MINOR);
     }
 }

@@ -1,0 +1,392 @@
+//! The scan index: what cross-object rules see. Built once per scan while inputs stream past, so it holds only
+//! small objects (namespaces, policies, RBAC, services, ...) in full and, for each workload, the facts
+//! cross-object rules need (labels, service account, owners, ...), never whole pod templates.
+
+use crate::node::{Node, Pos};
+use crate::object::{ContainerKind, K8sObject};
+use std::collections::BTreeSet;
+
+/// Kinds kept whole in the index.
+pub const RETAINED_KINDS: &[&str] = &[
+    "Namespace",
+    "NetworkPolicy",
+    "ServiceAccount",
+    "Role",
+    "ClusterRole",
+    "RoleBinding",
+    "ClusterRoleBinding",
+    "LimitRange",
+    "ResourceQuota",
+    "Service",
+    "Ingress",
+    "PodDisruptionBudget",
+    "HorizontalPodAutoscaler",
+    "SecretProviderClass",
+    "ValidatingAdmissionPolicyBinding",
+    "ClusterPolicy",
+    "ConstraintTemplate",
+];
+
+/// An owner reference of an object.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OwnerRef {
+    /// Owner kind.
+    pub kind: String,
+    /// Owner name.
+    pub name: String,
+    /// `controller: true`.
+    pub controller: bool,
+}
+
+/// A container of a workload, as cross-object rules see it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WorkloadContainer {
+    /// Container name.
+    pub name: String,
+    /// Which list it is in.
+    pub kind: ContainerKind,
+    /// Pointer of the container within the object.
+    pub pointer: String,
+    /// Position of the container.
+    pub pos: Pos,
+    /// `ports[*]`: (containerPort, name).
+    pub ports: Vec<(i64, Option<String>)>,
+    /// A readinessProbe is set.
+    pub has_readiness_probe: bool,
+}
+
+/// Facts about one object that embeds a pod spec.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Workload {
+    /// The object, with `root` reduced to its `metadata` (labels, annotations, ownerReferences) so findings can be
+    /// reported on it.
+    pub object: K8sObject,
+    /// Pointer of the pod spec within the object (`/spec/template/spec`, ...).
+    pub spec_pointer: String,
+    /// Position of the pod spec key (or the object when missing).
+    pub spec_pos: Pos,
+    /// `spec.replicas` for Deployment/StatefulSet/ReplicaSet/ReplicationController (None when unset).
+    pub replicas: Option<i64>,
+    /// Pod (template) labels.
+    pub pod_labels: Vec<(String, String)>,
+    /// Pod (template) annotations.
+    pub pod_annotations: Vec<(String, String)>,
+    /// `serviceAccountName` (or the deprecated `serviceAccount`), with the key's position.
+    pub service_account: Option<(String, Pos)>,
+    /// `automountServiceAccountToken` of the pod spec, with the key's position.
+    pub automount: Option<(bool, Pos)>,
+    /// `metadata.ownerReferences`.
+    pub owners: Vec<OwnerRef>,
+    /// Containers (all three lists).
+    pub containers: Vec<WorkloadContainer>,
+    /// Secrets Store CSI volumes: (SecretProviderClass name, position, pointer).
+    pub secret_provider_classes: Vec<(String, Pos, String)>,
+    /// Names of Secrets mounted as `secret` volumes.
+    pub secret_volumes: Vec<String>,
+}
+
+fn string_pairs(node: Option<&Node>) -> Vec<(String, String)> {
+    node.and_then(Node::as_map)
+        .map(|m| {
+            m.entries()
+                .iter()
+                .filter_map(|e| Some((e.key.clone(), e.value.as_str()?.to_string())))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `metadata.ownerReferences` of an object.
+pub fn owner_refs(root: &Node) -> Vec<OwnerRef> {
+    root.path(&["metadata", "ownerReferences"])
+        .and_then(Node::as_seq)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|o| {
+            Some(OwnerRef {
+                kind: o.get_str("kind")?.to_string(),
+                name: o.get_str("name")?.to_string(),
+                controller: o.get("controller").and_then(Node::as_bool).unwrap_or(false),
+            })
+        })
+        .collect()
+}
+
+impl Workload {
+    /// The facts of a pod-embedding object; `None` for other objects.
+    pub fn from_object(obj: &K8sObject) -> Option<Workload> {
+        let view = obj.pod_spec()?;
+        let spec = view.spec;
+        let service_account = ["serviceAccountName", "serviceAccount"]
+            .iter()
+            .find_map(|k| {
+                let e = spec.entry(k)?;
+                Some((e.value.as_str()?.to_string(), e.key_pos))
+            });
+        let automount = spec
+            .entry("automountServiceAccountToken")
+            .and_then(|e| Some((e.value.as_bool()?, e.key_pos)));
+        let containers = view
+            .containers()
+            .map(|c| WorkloadContainer {
+                name: c.name().to_string(),
+                kind: c.kind,
+                pos: c.node.pos,
+                ports: c
+                    .node
+                    .get("ports")
+                    .and_then(Node::as_seq)
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter_map(|p| {
+                        Some((
+                            p.get("containerPort")?.as_i64()?,
+                            p.get_str("name").map(str::to_string),
+                        ))
+                    })
+                    .collect(),
+                has_readiness_probe: c.node.get("readinessProbe").is_some_and(|p| !p.is_null()),
+                pointer: c.pointer,
+            })
+            .collect();
+        let mut secret_provider_classes = Vec::new();
+        let mut secret_volumes = Vec::new();
+        for (i, vol) in spec
+            .get("volumes")
+            .and_then(Node::as_seq)
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
+        {
+            if let Some(csi) = vol.get("csi") {
+                if csi.get_str("driver") == Some("secrets-store.csi.k8s.io") {
+                    if let Some(e) = csi
+                        .get("volumeAttributes")
+                        .and_then(|a| a.entry("secretProviderClass"))
+                    {
+                        if let Some(name) = e.value.as_str() {
+                            secret_provider_classes.push((
+                                name.to_string(),
+                                e.key_pos,
+                                format!(
+                                    "{}/volumes/{i}/csi/volumeAttributes/secretProviderClass",
+                                    view.pointer
+                                ),
+                            ));
+                        }
+                    }
+                }
+            }
+            if let Some(name) = vol.path(&["secret", "secretName"]).and_then(Node::as_str) {
+                secret_volumes.push(name.to_string());
+            }
+        }
+        let replicas = match obj.id.kind.as_str() {
+            "Deployment" | "StatefulSet" | "ReplicaSet" | "ReplicationController" => {
+                obj.root.path(&["spec", "replicas"]).and_then(Node::as_i64)
+            }
+            _ => None,
+        };
+        let spec_pos = locate_spec_pos(obj, &view.pointer);
+        let mut slim_root = Node::new(
+            obj.root.pos,
+            crate::node::Value::Map(crate::node::Map::new()),
+        );
+        if let (crate::node::Value::Map(m), Some(meta)) =
+            (&mut slim_root.value, obj.root.entry("metadata"))
+        {
+            m.insert("metadata".to_string(), meta.key_pos, meta.value.clone());
+        }
+        Some(Workload {
+            object: K8sObject {
+                id: obj.id.clone(),
+                root: slim_root,
+                source: obj.source.clone(),
+            },
+            spec_pointer: view.pointer.clone(),
+            spec_pos,
+            replicas,
+            pod_labels: string_pairs(view.metadata.and_then(|m| m.get("labels"))),
+            pod_annotations: string_pairs(view.annotations()),
+            service_account,
+            automount,
+            owners: owner_refs(&obj.root),
+            containers,
+            secret_provider_classes,
+            secret_volumes,
+        })
+    }
+
+    /// The namespace the workload lands in (`default` when unset).
+    pub fn namespace(&self) -> &str {
+        self.object.id.namespace.as_deref().unwrap_or("default")
+    }
+
+    /// The service account the pods run as (`default` when unset).
+    pub fn service_account_name(&self) -> &str {
+        self.service_account
+            .as_ref()
+            .map_or("default", |(n, _)| n.as_str())
+    }
+}
+
+fn locate_spec_pos(obj: &K8sObject, pointer: &str) -> Pos {
+    let keys: Vec<&str> = pointer.split('/').filter(|s| !s.is_empty()).collect();
+    let mut cur = &obj.root;
+    let mut pos = obj.root.pos;
+    for k in keys {
+        match cur.entry(k) {
+            Some(e) => {
+                pos = e.key_pos;
+                cur = &e.value;
+            }
+            None => break,
+        }
+    }
+    pos
+}
+
+/// Everything cross-object rules see.
+#[derive(Clone, Debug, Default)]
+pub struct ScanIndex {
+    /// Objects of [`RETAINED_KINDS`], whole, in scan order.
+    pub objects: Vec<K8sObject>,
+    /// Facts of every pod-embedding object, in scan order.
+    pub workloads: Vec<Workload>,
+    /// Every namespace a scanned namespaced object names (`default` for namespaced objects without one).
+    pub namespaces_used: BTreeSet<String>,
+}
+
+/// Kinds that are cluster-scoped (never counted as using a namespace).
+const CLUSTER_SCOPED: &[&str] = &[
+    "Namespace",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "CustomResourceDefinition",
+    "PersistentVolume",
+    "StorageClass",
+    "IngressClass",
+    "PriorityClass",
+    "ValidatingWebhookConfiguration",
+    "MutatingWebhookConfiguration",
+    "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding",
+    "APIService",
+    "ClusterIssuer",
+    "ClusterPolicy",
+    "ConstraintTemplate",
+    "CSIDriver",
+    "PodSecurityPolicy",
+    "Node",
+];
+
+impl ScanIndex {
+    /// Adds what the index needs of one object.
+    pub fn add(&mut self, obj: &K8sObject) {
+        if !CLUSTER_SCOPED.contains(&obj.id.kind.as_str()) {
+            self.namespaces_used.insert(
+                obj.id
+                    .namespace
+                    .clone()
+                    .unwrap_or_else(|| "default".to_string()),
+            );
+        }
+        if RETAINED_KINDS.contains(&obj.id.kind.as_str()) {
+            self.objects.push(obj.clone());
+        }
+        if let Some(w) = Workload::from_object(obj) {
+            self.workloads.push(w);
+        }
+    }
+
+    /// Merges another index (built over other inputs) into this one, keeping scan order.
+    pub fn extend(&mut self, other: ScanIndex) {
+        self.objects.extend(other.objects);
+        self.workloads.extend(other.workloads);
+        self.namespaces_used.extend(other.namespaces_used);
+    }
+
+    /// Retained objects of `kind`.
+    pub fn of_kind<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a K8sObject> + 'a {
+        self.objects.iter().filter(move |o| o.id.kind == kind)
+    }
+
+    /// Retained objects of `kind` in namespace `ns` (objects without a namespace count as `default`).
+    pub fn in_namespace<'a>(
+        &'a self,
+        kind: &'a str,
+        ns: &'a str,
+    ) -> impl Iterator<Item = &'a K8sObject> + 'a {
+        self.of_kind(kind)
+            .filter(move |o| o.id.namespace.as_deref().unwrap_or("default") == ns)
+    }
+
+    /// The scanned Namespace object named `ns`.
+    pub fn namespace_object(&self, ns: &str) -> Option<&K8sObject> {
+        self.of_kind("Namespace")
+            .find(|o| o.id.name.as_deref() == Some(ns))
+    }
+}
+
+/// Whether a label selector (`matchLabels` / `matchExpressions`, as in NetworkPolicy `podSelector`, PDB
+/// `selector`) selects a set of labels. An empty selector selects everything; a missing selector nothing.
+pub fn selector_matches(selector: Option<&Node>, labels: &[(String, String)]) -> bool {
+    let Some(sel) = selector else { return false };
+    if sel.is_null() {
+        return false;
+    }
+    let get = |k: &str| {
+        labels
+            .iter()
+            .find(|(lk, _)| lk == k)
+            .map(|(_, v)| v.as_str())
+    };
+    if let Some(m) = sel.get("matchLabels").and_then(Node::as_map) {
+        for e in m.entries() {
+            if get(&e.key) != e.value.as_str() {
+                return false;
+            }
+        }
+    }
+    for expr in sel
+        .get("matchExpressions")
+        .and_then(Node::as_seq)
+        .unwrap_or(&[])
+    {
+        let key = expr.get_str("key").unwrap_or("");
+        let values: Vec<&str> = expr
+            .get("values")
+            .and_then(Node::as_seq)
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(Node::as_str)
+            .collect();
+        let ok = match (expr.get_str("operator"), get(key)) {
+            (Some("In"), Some(v)) => values.contains(&v),
+            (Some("In"), None) => false,
+            (Some("NotIn"), Some(v)) => !values.contains(&v),
+            (Some("NotIn"), None) => true,
+            (Some("Exists"), v) => v.is_some(),
+            (Some("DoesNotExist"), v) => v.is_none(),
+            _ => false,
+        };
+        if !ok {
+            return false;
+        }
+    }
+    true
+}
+
+/// Whether a Service-style selector (a plain map of labels) selects a set of labels. An empty or missing
+/// selector selects nothing (such Services have manually managed endpoints).
+pub fn service_selector_matches(selector: Option<&Node>, labels: &[(String, String)]) -> bool {
+    let Some(m) = selector.and_then(Node::as_map) else {
+        return false;
+    };
+    !m.is_empty()
+        && m.entries().iter().all(|e| {
+            labels
+                .iter()
+                .any(|(k, v)| *k == e.key && Some(v.as_str()) == e.value.as_str())
+        })
+}
