@@ -103,6 +103,49 @@ impl LineHazards {
     }
 }
 
+/// True when the node starting at byte `start` follows a block sequence's `-` with a tab in between:
+/// libyaml does not skip tabs after `-` ("found character that cannot start any token").
+pub(crate) fn tab_after_dash(bytes: &[u8], start: usize) -> bool {
+    let before = bytes.get(..start).unwrap_or_default();
+    let blanks = before
+        .iter()
+        .rev()
+        .take_while(|&&c| c == b' ' || c == b'\t');
+    let mut saw_tab = false;
+    let mut n = 0;
+    for &c in blanks {
+        saw_tab |= c == b'\t';
+        n += 1;
+    }
+    saw_tab && before.get(start.wrapping_sub(n + 1)) == Some(&b'-')
+}
+
+/// True when a double-quoted scalar's source has a `\u` escape of a UTF-16 surrogate: libyaml rejects
+/// them ("found invalid Unicode character escape code"); granit joins JSON-style pairs.
+pub(crate) fn has_surrogate_escape(raw: &[u8]) -> bool {
+    let mut i = 0;
+    while let Some(&c) = raw.get(i) {
+        if c != b'\\' {
+            i += 1;
+            continue;
+        }
+        match raw.get(i + 1) {
+            Some(b'u') => {
+                let hex = raw.get(i + 2..i + 6).unwrap_or_default();
+                let value = std::str::from_utf8(hex)
+                    .ok()
+                    .and_then(|h| u32::from_str_radix(h, 16).ok());
+                if value.is_some_and(|v| (0xD800..0xE000).contains(&v)) {
+                    return true;
+                }
+                i += 6;
+            }
+            _ => i += 2,
+        }
+    }
+    false
+}
+
 /// Removes byte-order marks at the start of lines after the first (libyaml skips them there).
 pub(crate) fn strip_line_boms(text: &str) -> Cow<'_, str> {
     const BOM: &str = "\u{feff}";
@@ -144,6 +187,16 @@ mod tests {
             ]
         );
         assert!(LineHazards::scan("a: b\tc\n").is_none());
+    }
+
+    #[test]
+    fn tabs_after_dashes_and_surrogates() {
+        assert!(tab_after_dash(b"-\tx", 2));
+        assert!(tab_after_dash(b"- \tx", 3));
+        assert!(!tab_after_dash(b"-  x", 3));
+        assert!(!tab_after_dash(b"a:\tx", 3));
+        assert!(has_surrogate_escape(br#""\ud83d\ude00""#));
+        assert!(!has_surrogate_escape(br#""\\ud83d \u00e9""#));
     }
 
     #[test]

@@ -25,6 +25,8 @@ pub(crate) fn parse(text: &str, opts: &LoadOptions) -> (Vec<LoadedDoc>, Option<P
     let options = granit_parser::options! {
         // libyaml ends a block scalar at EOF without adding a line feed.
         block_scalar_eof_without_line_feed: true,
+        // libyaml reads a byte-order mark inside a line as content (line-start ones are removed first).
+        bom_inside_document_as_content: true,
         emit_comments: false,
         emit_anchor_events: true,
         flow_nesting_limit: limit,
@@ -101,6 +103,8 @@ struct Builder<'t, 'o> {
     hazards: Option<LineHazards>,
     /// Open flow collections.
     flow_depth: usize,
+    /// The text has a tab somewhere.
+    has_tabs: bool,
 }
 
 fn pos_of(m: &Marker) -> Pos {
@@ -151,6 +155,7 @@ impl<'t, 'o> Builder<'t, 'o> {
             last_end: 0,
             hazards: LineHazards::scan(text),
             flow_depth: 0,
+            has_tabs: memchr::memchr(b'\t', text.as_bytes()).is_some(),
         }
     }
 
@@ -204,6 +209,29 @@ impl<'t, 'o> Builder<'t, 'o> {
         let end = span.end.byte_offset().unwrap_or(self.last_end);
         if self.hazards.is_some() {
             self.check_hazards(&event, &span, end)?;
+        }
+        if self.has_tabs
+            && matches!(
+                event,
+                Event::Scalar(..)
+                    | Event::SequenceStart(..)
+                    | Event::MappingStart(..)
+                    | Event::Alias(_)
+            )
+            && matches!(
+                self.stack.last(),
+                Some(Frame {
+                    flow: false,
+                    slot: Slot::Seq(_),
+                    ..
+                })
+            )
+        {
+            let start = span.start.byte_offset().unwrap_or(0);
+            if compat::tab_after_dash(self.text.as_bytes(), start) {
+                let message = "found character that cannot start any token (a tab after '-')";
+                return Err(self.err(pos_of(&span.start), ParseErrorKind::Syntax, message));
+            }
         }
         match event {
             Event::DocumentStart(_, version) => {
@@ -424,6 +452,15 @@ impl<'t, 'o> Builder<'t, 'o> {
             ScalarStyle::Literal | ScalarStyle::Folded => self.block_indicator_pos(span),
             _ => pos_of(&span.start),
         };
+        if style == ScalarStyle::DoubleQuoted {
+            let start = span.start.byte_offset().unwrap_or(0);
+            let end = span.end.byte_offset().unwrap_or(start);
+            let raw = self.text.as_bytes().get(start..end).unwrap_or_default();
+            if memchr::memmem::find(raw, b"\\u").is_some() && compat::has_surrogate_escape(raw) {
+                let message = "found invalid Unicode character escape code (a UTF-16 surrogate; YAML needs \\U)";
+                return Err(self.err(pos, ParseErrorKind::Syntax, message));
+            }
+        }
         let plain = style == ScalarStyle::Plain;
         // An empty plain scalar (`key:`) is reported as "~" with an empty span: it is the empty string.
         let text = if plain && span.start.byte_offset() == span.end.byte_offset() {
