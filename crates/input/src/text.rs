@@ -98,9 +98,14 @@ impl<'a> LineTracker<'a> {
     }
 }
 
-/// The line of the first `{{` (an unrendered Helm/Go template), if any.
+/// The line of the first `{{` (an unrendered Helm/Go template) outside comment lines, if any.
 pub(crate) fn template_line(bytes: &[u8]) -> Option<u32> {
-    let at = memchr::memmem::find(bytes, b"{{")?;
+    let at = memchr::memmem::find_iter(bytes, b"{{").find(|&at| {
+        let head = bytes.get(..at).unwrap_or_default();
+        let line_start = memchr::memrchr2(b'\n', b'\r', head).map_or(0, |i| i + 1);
+        let indent = head.get(line_start..).unwrap_or_default();
+        indent.iter().find(|c| !c.is_ascii_whitespace()) != Some(&b'#')
+    })?;
     Some(pos_at(bytes, at).line)
 }
 
@@ -161,6 +166,13 @@ mod tests {
         assert!(!sniff_json("[1]"));
         assert!(!sniff_json("a: {}"));
         assert!(!sniff_json(""));
+    }
+
+    #[test]
+    fn templates_outside_comments() {
+        assert_eq!(template_line(b"a: 1\n# {{ x }}\nb: {{ y }}\n"), Some(3));
+        assert_eq!(template_line(b"# {{ x }}\n"), None);
+        assert_eq!(template_line(b"{{- if x }}"), Some(1));
     }
 
     #[test]

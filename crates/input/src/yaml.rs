@@ -12,6 +12,7 @@ use crate::text::{count_chars, pos_at};
 use crate::{LoadOptions, LoadedDoc};
 use granit_parser::{
     ErrorKind, Event, Marker, Parser, ScalarStyle, ScanError, Span, StructureStyle, Tag,
+    YamlVersion,
 };
 use palisade_core::{Node, Pos, Value};
 use std::borrow::Cow;
@@ -210,82 +211,12 @@ impl<'t, 'o> Builder<'t, 'o> {
         if self.hazards.is_some() {
             self.check_hazards(&event, &span, end)?;
         }
-        if self.has_tabs
-            && matches!(
-                event,
-                Event::Scalar(..)
-                    | Event::SequenceStart(..)
-                    | Event::MappingStart(..)
-                    | Event::Alias(_)
-            )
-            && matches!(
-                self.stack.last(),
-                Some(Frame {
-                    flow: false,
-                    slot: Slot::Seq(_),
-                    ..
-                })
-            )
-        {
-            let start = span.start.byte_offset().unwrap_or(0);
-            if compat::tab_after_dash(self.text.as_bytes(), start) {
-                let message = "found character that cannot start any token (a tab after '-')";
-                return Err(self.err(pos_of(&span.start), ParseErrorKind::Syntax, message));
-            }
+        if self.has_tabs && event.is_node() {
+            self.check_tab_after_dash(&span)?;
         }
         match event {
-            Event::DocumentStart(_, version) => {
-                if let Some(v) = version {
-                    if (v.major, v.minor) != (1, 1) {
-                        let at = self.directive_pos(span.start.byte_offset().unwrap_or(0));
-                        self.in_doc = true;
-                        self.doc += 1;
-                        return Err(self.err(
-                            at,
-                            ParseErrorKind::Syntax,
-                            format!(
-                                "found incompatible YAML document (%YAML {}.{}: Kubernetes reads YAML 1.1)",
-                                v.major, v.minor
-                            ),
-                        ));
-                    }
-                }
-                self.doc += 1;
-                self.in_doc = true;
-                self.doc_pos = pos_of(&span.start);
-                self.root = None;
-                self.anchors.clear();
-                self.anchor_names.clear();
-                self.duplicates.clear();
-                self.nonfinite = false;
-                self.doc_literal = 0;
-                self.doc_alias = 0;
-            }
-            Event::DocumentEnd => {
-                let root = self
-                    .root
-                    .take()
-                    .unwrap_or_else(|| Node::new(self.doc_pos, Value::Null));
-                if self.nonfinite {
-                    if let Some((pos, f)) = find_nonfinite(&root) {
-                        return Err(self.err(
-                            pos,
-                            ParseErrorKind::UnsupportedValue,
-                            format!(
-                                "json: unsupported value: {} (JSON has no NaN or infinity)",
-                                go_float_name(f)
-                            ),
-                        ));
-                    }
-                }
-                self.docs.push(LoadedDoc {
-                    index: self.doc,
-                    root,
-                    duplicate_keys: std::mem::take(&mut self.duplicates),
-                });
-                self.in_doc = false;
-                self.anchors.clear();
-            }
+            Event::DocumentStart(_, version) => self.document_start(version, &span)?,
+            Event::DocumentEnd => self.document_end()?,
             Event::Scalar(text, style, anchor, tag) => {
                 self.scalar(text, style, anchor, tag.as_deref(), &span)?
             }
@@ -324,6 +255,77 @@ impl<'t, 'o> Builder<'t, 'o> {
             _ => {}
         }
         self.last_end = end;
+        Ok(())
+    }
+
+    fn document_start(
+        &mut self,
+        version: Option<YamlVersion>,
+        span: &Span,
+    ) -> Result<(), ParseError> {
+        self.doc += 1;
+        self.in_doc = true;
+        if let Some(v) = version {
+            if (v.major, v.minor) != (1, 1) {
+                let at = self.directive_pos(span.start.byte_offset().unwrap_or(0));
+                let message = format!(
+                    "found incompatible YAML document (%YAML {}.{}: Kubernetes reads YAML 1.1)",
+                    v.major, v.minor
+                );
+                return Err(self.err(at, ParseErrorKind::Syntax, message));
+            }
+        }
+        self.doc_pos = pos_of(&span.start);
+        self.root = None;
+        self.anchors.clear();
+        self.anchor_names.clear();
+        self.duplicates.clear();
+        self.nonfinite = false;
+        self.doc_literal = 0;
+        self.doc_alias = 0;
+        Ok(())
+    }
+
+    fn document_end(&mut self) -> Result<(), ParseError> {
+        let root = self
+            .root
+            .take()
+            .unwrap_or_else(|| Node::new(self.doc_pos, Value::Null));
+        if self.nonfinite {
+            if let Some((pos, f)) = find_nonfinite(&root) {
+                let message = format!(
+                    "json: unsupported value: {} (JSON has no NaN or infinity)",
+                    go_float_name(f)
+                );
+                return Err(self.err(pos, ParseErrorKind::UnsupportedValue, message));
+            }
+        }
+        self.docs.push(LoadedDoc {
+            index: self.doc,
+            root,
+            duplicate_keys: std::mem::take(&mut self.duplicates),
+        });
+        self.in_doc = false;
+        self.anchors.clear();
+        Ok(())
+    }
+
+    /// libyaml does not skip a tab after a block sequence's `-` ("found character that cannot start any
+    /// token").
+    fn check_tab_after_dash(&self, span: &Span) -> Result<(), ParseError> {
+        let in_block_seq = matches!(
+            self.stack.last(),
+            Some(Frame {
+                flow: false,
+                slot: Slot::Seq(_),
+                ..
+            })
+        );
+        let start = span.start.byte_offset().unwrap_or(0);
+        if in_block_seq && compat::tab_after_dash(self.text.as_bytes(), start) {
+            let message = "found character that cannot start any token (a tab after '-')";
+            return Err(self.err(pos_of(&span.start), ParseErrorKind::Syntax, message));
+        }
         Ok(())
     }
 

@@ -377,8 +377,16 @@ fn more_libyaml_strictness() {
     fails(b"a:\n-\tb\n", ParseErrorKind::Syntax, 1, 2);
     fails(b"- x\n- \ty\n", ParseErrorKind::Syntax, 1, 2);
     // libyaml rejects \u escapes of UTF-16 surrogates (JSON-style pairs) in YAML strings.
-    fails(b"a: 1\nb: \"\\ud83d\\ude00\"\n", ParseErrorKind::Syntax, 1, 2);
-    let (docs, err) = parse_documents(b"a: \"\\U0001F600 \\\\ud83d \\t\"\n", &LoadOptions::default());
+    fails(
+        b"a: 1\nb: \"\\ud83d\\ude00\"\n",
+        ParseErrorKind::Syntax,
+        1,
+        2,
+    );
+    let (docs, err) = parse_documents(
+        b"a: \"\\U0001F600 \\\\ud83d \\t\"\n",
+        &LoadOptions::default(),
+    );
     assert!(err.is_none(), "{err:?}");
     assert_eq!(docs[0].root.get_str("a"), Some("\u{1F600} \\ud83d \t"));
     // A byte-order mark inside a line is content.
