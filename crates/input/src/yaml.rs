@@ -67,8 +67,6 @@ struct Frame {
     count: usize,
     /// Collection levels in this subtree so far (the frame itself included).
     height: usize,
-    /// A flow collection (`[...]`, `{...}`).
-    flow: bool,
     slot: Slot,
 }
 
@@ -102,10 +100,14 @@ struct Builder<'t, 'o> {
     last_end: usize,
     /// Line starts libyaml treats differently, when the text has any.
     hazards: Option<LineHazards>,
+    /// Open collections (flow or block, sequence or mapping), also while skipping a failed document.
+    shape: Vec<Shape>,
     /// Open flow collections.
     flow_depth: usize,
     /// The text has a tab somewhere.
     has_tabs: bool,
+    /// A decoding error, reported at the end of its document unless a syntax error comes first.
+    deferred: Option<ParseError>,
 }
 
 fn pos_of(m: &Marker) -> Pos {
@@ -127,6 +129,13 @@ fn tag_kind(tag: Option<&Tag>) -> TagKind {
 }
 
 type Failure = (Pos, ParseErrorKind, String);
+
+/// The kind of an open collection.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Shape {
+    flow: bool,
+    seq: bool,
+}
 
 /// Nodes and collection levels of a finished subtree.
 #[derive(Clone, Copy)]
@@ -155,8 +164,10 @@ impl<'t, 'o> Builder<'t, 'o> {
             nonfinite: false,
             last_end: 0,
             hazards: LineHazards::scan(text),
+            shape: Vec::new(),
             flow_depth: 0,
             has_tabs: memchr::memchr(b'\t', text.as_bytes()).is_some(),
+            deferred: None,
         }
     }
 
@@ -214,24 +225,78 @@ impl<'t, 'o> Builder<'t, 'o> {
         if self.has_tabs && event.is_node() {
             self.check_tab_after_dash(&span)?;
         }
+        if let Some(e) = self.deferred.take() {
+            // A decoding error waits for the end of its document: syntax errors come first, as in go-yaml.
+            if matches!(event, Event::DocumentEnd) {
+                return Err(e);
+            }
+            self.deferred = Some(e);
+            self.track_shape(&event);
+            if !matches!(event, Event::Anchor(..)) {
+                self.last_end = end;
+            }
+            return Ok(());
+        }
+        let anchor_event = matches!(event, Event::Anchor(..));
+        self.track_shape(&event);
+        match self.dispatch(event, &span) {
+            Err(e) if is_decode_error(e.kind) => {
+                self.deferred = Some(e);
+                self.stack.clear();
+                self.root = None;
+            }
+            Err(e) => return Err(e),
+            Ok(()) => {}
+        }
+        if !anchor_event {
+            self.last_end = end;
+        }
+        Ok(())
+    }
+
+    /// Keeps `shape` and `flow_depth` in step with collection starts and ends.
+    fn track_shape(&mut self, event: &Event<'t>) {
+        let shape = match event {
+            Event::SequenceStart(style, ..) => Shape {
+                flow: *style == StructureStyle::Flow,
+                seq: true,
+            },
+            Event::MappingStart(style, ..) => Shape {
+                flow: *style == StructureStyle::Flow,
+                seq: false,
+            },
+            Event::SequenceEnd | Event::MappingEnd => {
+                if self.shape.pop().is_some_and(|s| s.flow) {
+                    self.flow_depth = self.flow_depth.saturating_sub(1);
+                }
+                return;
+            }
+            _ => return,
+        };
+        if shape.flow {
+            self.flow_depth += 1;
+        }
+        self.shape.push(shape);
+    }
+
+    fn dispatch(&mut self, event: Event<'t>, span: &Span) -> Result<(), ParseError> {
         match event {
-            Event::DocumentStart(_, version) => self.document_start(version, &span)?,
+            Event::DocumentStart(_, version) => self.document_start(version, span)?,
             Event::DocumentEnd => self.document_end()?,
             Event::Scalar(text, style, anchor, tag) => {
-                self.scalar(text, style, anchor, tag.as_deref(), &span)?
+                self.scalar(text, style, anchor, tag.as_deref(), span)?
             }
             Event::SequenceStart(style, anchor, _) => {
-                let (pos, flow) = match style {
-                    StructureStyle::Block => (self.dash_pos(&span), false),
-                    StructureStyle::Flow => (pos_of(&span.start), true),
+                let pos = match style {
+                    StructureStyle::Block => self.dash_pos(span),
+                    StructureStyle::Flow => pos_of(&span.start),
                 };
-                self.open(pos, anchor, flow, Slot::Seq(Vec::new()))?;
+                self.open(pos, anchor, Slot::Seq(Vec::new()))?;
             }
-            Event::MappingStart(style, anchor, _) => {
+            Event::MappingStart(_, anchor, _) => {
                 self.open(
                     pos_of(&span.start),
                     anchor,
-                    style == StructureStyle::Flow,
                     Slot::Map {
                         map: MapBuilder::default(),
                         pending: Pending::Key,
@@ -239,11 +304,10 @@ impl<'t, 'o> Builder<'t, 'o> {
                 )?;
             }
             Event::SequenceEnd | Event::MappingEnd => self.close()?,
-            Event::Alias(id) => self.alias(id, &span)?,
+            Event::Alias(id) => self.alias(id, span)?,
             Event::Anchor(id, name) => {
-                // Anchor spans point back at the `&name` token: keep `last_end`.
+                // Anchor spans point back at the `&name` token: `last_end` is kept.
                 self.anchor_names.insert(id, name.into_owned());
-                return Ok(());
             }
             Event::UnresolvedAlias(name) => {
                 return Err(self.err(
@@ -254,7 +318,6 @@ impl<'t, 'o> Builder<'t, 'o> {
             }
             _ => {}
         }
-        self.last_end = end;
         Ok(())
     }
 
@@ -313,14 +376,11 @@ impl<'t, 'o> Builder<'t, 'o> {
     /// libyaml does not skip a tab after a block sequence's `-` ("found character that cannot start any
     /// token").
     fn check_tab_after_dash(&self, span: &Span) -> Result<(), ParseError> {
-        let in_block_seq = matches!(
-            self.stack.last(),
-            Some(Frame {
+        let in_block_seq = self.shape.last()
+            == Some(&Shape {
                 flow: false,
-                slot: Slot::Seq(_),
-                ..
-            })
-        );
+                seq: true,
+            });
         let start = span.start.byte_offset().unwrap_or(0);
         if in_block_seq && compat::tab_after_dash(self.text.as_bytes(), start) {
             let message = "found character that cannot start any token (a tab after '-')";
@@ -340,7 +400,7 @@ impl<'t, 'o> Builder<'t, 'o> {
             return Ok(());
         }
         let in_flow = self.flow_depth > 0;
-        let bare_document = self.stack.is_empty();
+        let bare_document = self.shape.is_empty();
         let Some(h) = self.hazards.as_mut() else {
             return Ok(());
         };
@@ -524,7 +584,7 @@ impl<'t, 'o> Builder<'t, 'o> {
         )
     }
 
-    fn open(&mut self, pos: Pos, anchor: usize, flow: bool, slot: Slot) -> Result<(), ParseError> {
+    fn open(&mut self, pos: Pos, anchor: usize, slot: Slot) -> Result<(), ParseError> {
         self.doc_literal += 1;
         if self.stack.len() >= self.opts.max_depth {
             return Err(self.err(
@@ -541,12 +601,8 @@ impl<'t, 'o> Builder<'t, 'o> {
             anchor,
             count: 1,
             height: 1,
-            flow,
             slot,
         });
-        if flow {
-            self.flow_depth += 1;
-        }
         Ok(())
     }
 
@@ -554,9 +610,6 @@ impl<'t, 'o> Builder<'t, 'o> {
         let Some(frame) = self.stack.pop() else {
             return Ok(());
         };
-        if frame.flow {
-            self.flow_depth = self.flow_depth.saturating_sub(1);
-        }
         let value = match frame.slot {
             Slot::Seq(items) => Value::Seq(items),
             Slot::Map { map, .. } => Value::Map(map.finish()),
@@ -696,6 +749,18 @@ impl<'t, 'o> Builder<'t, 'o> {
             last,
         });
     }
+}
+
+/// Errors go-yaml finds while decoding a parsed document (after any syntax error in it).
+fn is_decode_error(kind: ParseErrorKind) -> bool {
+    matches!(
+        kind,
+        ParseErrorKind::UnsupportedKey
+            | ParseErrorKind::Tag
+            | ParseErrorKind::Merge
+            | ParseErrorKind::AliasBudget
+            | ParseErrorKind::Alias
+    )
 }
 
 /// go-yaml v2's limit on the share of decoded nodes that come from aliases: 99% for documents of up to

@@ -394,3 +394,16 @@ fn more_libyaml_strictness() {
     assert!(err.is_none(), "{err:?}");
     assert_eq!(docs[0].root.get_str("a"), Some("\u{feff}b"));
 }
+
+#[test]
+fn syntax_errors_come_before_decoding_errors_in_a_document() {
+    // go-yaml parses a whole document before decoding it.
+    fails(b"a: !!int x\nb: [\n", ParseErrorKind::Syntax, 1, 2);
+    fails(b"a: !!int x\nb: 1\n---\nc: [\n", ParseErrorKind::Tag, 1, 1);
+    let (docs, e) = parse(b"ok: 1\n---\n? [k]\n: v\nb: 2\n");
+    assert_eq!(docs.len(), 1);
+    assert_eq!(
+        (e.kind, e.document, e.line),
+        (ParseErrorKind::UnsupportedKey, 2, 3)
+    );
+}
