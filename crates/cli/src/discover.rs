@@ -42,10 +42,7 @@ pub struct DiscoverError {
 }
 
 fn is_manifest(path: &Path) -> bool {
-    matches!(
-        path.extension().and_then(|e| e.to_str()),
-        Some("yaml" | "yml" | "json")
-    )
+    matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json"))
 }
 
 /// Expands the command-line paths into inputs, in a stable order (arguments in order, directory contents
@@ -72,10 +69,7 @@ pub fn discover(paths: &[String]) -> (Vec<Input>, Vec<DiscoverError>) {
                     .build();
                 for entry in walker {
                     match entry {
-                        Ok(e)
-                            if e.file_type().is_some_and(|t| t.is_file())
-                                && is_manifest(e.path()) =>
-                        {
+                        Ok(e) if e.file_type().is_some_and(|t| t.is_file()) && is_manifest(e.path()) => {
                             found.push(e.into_path());
                         }
                         Ok(_) => {}

@@ -1,14 +1,16 @@
 //! `palisade`: the command-line front end. Parses arguments, runs the engine through the library crates, prints
 //! a report and sets the exit code (0 clean, 1 findings at or above --fail-on, 2 tool error).
 
+mod config;
 mod discover;
 mod scan;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
-use palisade_core::{select, Engine, PssLevel, PssPolicy, PssVersion, Rule, Severity};
+use palisade_core::{Engine, PssLevel, PssPolicy, PssVersion, Rule, Severity};
 use palisade_input::LoadOptions;
 use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -70,6 +72,12 @@ struct ScanArgs {
     /// Load and index the inputs but run no rules (the baseline for benchmarks).
     #[arg(long, hide = true)]
     parse_only: bool,
+    /// Configuration file (default: .palisade.yaml found upward from the first scanned path).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Ignore `palisade.io/ignore` annotations and `# palisade:ignore` comments (config exemptions still apply).
+    #[arg(long)]
+    no_inline_exemptions: bool,
     /// Never colour the output (colour is used only on a terminal and when NO_COLOR is unset).
     #[arg(long)]
     no_color: bool,
@@ -87,8 +95,7 @@ fn parse_size(s: &str) -> Result<u64> {
         .trim()
         .parse()
         .with_context(|| format!("invalid size '{s}' (e.g. 65536, 512K, 64M)"))?;
-    n.checked_mul(mult)
-        .with_context(|| format!("size '{s}' is too large"))
+    n.checked_mul(mult).with_context(|| format!("size '{s}' is too large"))
 }
 
 /// Writes to stdout; a closed pipe (e.g. `| head`) is not an error.
@@ -101,13 +108,21 @@ fn emit(text: &str) -> Result<()> {
 }
 
 fn run_scan(args: ScanArgs) -> Result<ExitCode> {
-    let all = palisade_rules::all();
-    let selected = select::select(all, &args.select, &args.ignore)?;
-    let engine = Engine::new(if args.parse_only {
-        Vec::new()
-    } else {
-        selected
-    });
+    let config_path = match &args.config {
+        Some(p) => Some(p.clone()),
+        None => args
+            .paths
+            .iter()
+            .find(|p| *p != "-")
+            .map_or_else(|| config::discover(Path::new(".")), |p| config::discover(Path::new(p))),
+    };
+    let cfg = match &config_path {
+        Some(p) => config::load(p)?,
+        None => palisade_core::config::Config::default(),
+    };
+    let selected = config::select_rules(&cfg, &args.select, &args.ignore)?;
+    let overrides = cfg.rules.iter().filter_map(|(id, s)| Some((id.clone(), s.severity?)));
+    let engine = Engine::new(if args.parse_only { Vec::new() } else { selected }).with_severity_overrides(overrides);
     let default_pss = PssPolicy {
         level: args.pss_level.parse::<PssLevel>()?,
         version: args.pss_version.parse::<PssVersion>()?,
@@ -122,27 +137,23 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
     } else {
         None
     };
-    let params = palisade_core::Params::default();
     let opts = scan::ScanOptions {
         engine: &engine,
         default_pss,
         load,
-        params: &params,
+        params: &cfg.params,
+        exemptions: &cfg.exemptions,
+        inline_exemptions: !args.no_inline_exemptions,
+        today: config::today(),
     };
     let result = scan::run(&inputs, discover_errors, stdin.as_deref(), &opts);
 
     let rendered = match args.format {
         Format::Json => palisade_report::json::render(&result, env!("CARGO_PKG_VERSION")),
         Format::Text => {
-            let color = !args.no_color
-                && std::env::var_os("NO_COLOR").is_none()
-                && std::io::stdout().is_terminal();
+            let color = !args.no_color && std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
             let sources = scan::Sources::new(stdin.as_deref());
-            palisade_report::text::render(
-                &result,
-                &sources,
-                palisade_report::text::TextOptions { color },
-            )
+            palisade_report::text::render(&result, &sources, palisade_report::text::TextOptions { color })
         }
     };
     emit(&rendered)?;

@@ -1,7 +1,10 @@
 //! Runs a scan: read every input (in parallel), load documents, build the namespace index, check every object
-//! with the engine (in parallel), and collect findings, tool errors and counts.
+//! with the engine (in parallel), run the cross-object rules, apply suppressions, and collect findings, tool
+//! errors and counts.
 
 use crate::discover::{DiscoverError, Input};
+use palisade_core::config::Exemption;
+use palisade_core::suppress::{inline_ignores, InlineIgnore, Suppressions};
 use palisade_core::{Engine, K8sObject, NamespaceIndex, PssPolicy, ScanResult, ToolError};
 use palisade_input::{load_file, LoadOptions};
 use rayon::prelude::*;
@@ -19,6 +22,12 @@ pub struct ScanOptions<'a> {
     pub load: LoadOptions,
     /// Rule parameters.
     pub params: &'a palisade_core::Params,
+    /// Config-file exemptions.
+    pub exemptions: &'a [Exemption],
+    /// Honour annotation and comment suppressions.
+    pub inline_exemptions: bool,
+    /// Today's date (`YYYY-MM-DD`) for exemption expiry.
+    pub today: String,
 }
 
 struct Loaded {
@@ -26,14 +35,25 @@ struct Loaded {
     errors: Vec<ToolError>,
     documents: usize,
     skipped: usize,
+    comments: Vec<InlineIgnore>,
+}
+
+impl Loaded {
+    fn failed(error: ToolError) -> Self {
+        Loaded {
+            objects: Vec::new(),
+            errors: vec![error],
+            documents: 0,
+            skipped: 0,
+            comments: Vec::new(),
+        }
+    }
 }
 
 /// Reads up to `limit + 1` bytes so an oversized input is detected without reading all of it.
 fn read_limited(mut r: impl Read, limit: u64) -> std::io::Result<Vec<u8>> {
     let mut buf = Vec::new();
-    r.by_ref()
-        .take(limit.saturating_add(1))
-        .read_to_end(&mut buf)?;
+    r.by_ref().take(limit.saturating_add(1)).read_to_end(&mut buf)?;
     Ok(buf)
 }
 
@@ -41,27 +61,24 @@ fn load_input(input: &Input, stdin: Option<&[u8]>, opts: &LoadOptions) -> Loaded
     let label = input.label();
     let bytes = match input {
         Input::Stdin => Ok(stdin.map(<[u8]>::to_vec).unwrap_or_default()),
-        Input::File(p, _) => {
-            std::fs::File::open(p).and_then(|f| read_limited(f, opts.max_file_bytes))
-        }
+        Input::File(p, _) => std::fs::File::open(p).and_then(|f| read_limited(f, opts.max_file_bytes)),
     };
     let bytes = match bytes {
         Ok(b) => b,
         Err(e) => {
-            return Loaded {
-                objects: Vec::new(),
-                errors: vec![ToolError {
-                    file: label,
-                    document: 0,
-                    line: 0,
-                    column: 0,
-                    kind: "io".into(),
-                    message: format!("cannot read: {e}"),
-                }],
-                documents: 0,
-                skipped: 0,
-            }
+            return Loaded::failed(ToolError {
+                file: label,
+                document: 0,
+                line: 0,
+                column: 0,
+                kind: "io".into(),
+                message: format!("cannot read: {e}"),
+            })
         }
+    };
+    let comments = match std::str::from_utf8(&bytes) {
+        Ok(text) => inline_ignores(text),
+        Err(_) => Vec::new(),
     };
     let load = load_file(&label, &bytes, opts);
     Loaded {
@@ -80,6 +97,7 @@ fn load_input(input: &Input, stdin: Option<&[u8]>, opts: &LoadOptions) -> Loaded
         objects: load.objects,
         documents: load.documents,
         skipped: load.skipped_non_k8s,
+        comments,
     }
 }
 
@@ -99,19 +117,23 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 
 /// Findings and counts of one input.
 struct Checked {
+    label: String,
     batch: palisade_core::scan::BatchResult,
     errors: Vec<ToolError>,
     documents: usize,
     skipped: usize,
+    comments: Vec<InlineIgnore>,
 }
 
-fn check_loaded(l: Loaded, ns_index: &NamespaceIndex, opts: &ScanOptions) -> Checked {
+fn check_loaded(label: String, l: Loaded, ns_index: &NamespaceIndex, opts: &ScanOptions) -> Checked {
     let batch = palisade_core::scan::check_batch(opts.engine, opts.params, ns_index, &l.objects);
     Checked {
+        label,
         batch,
         errors: l.errors,
         documents: l.documents,
         skipped: l.skipped,
+        comments: l.comments,
     }
 }
 
@@ -135,10 +157,7 @@ pub fn run(
             may_label.then(|| load_input(input, stdin, &opts.load))
         })
         .collect();
-    let index = NamespaceIndex::build(
-        first.iter().flatten().flat_map(|l| l.objects.iter()),
-        opts.default_pss,
-    );
+    let ns_index = NamespaceIndex::build(first.iter().flatten().flat_map(|l| l.objects.iter()), opts.default_pss);
 
     // Phase 2: check everything, loading (and dropping) the remaining inputs on the way.
     let checked: Vec<Checked> = inputs
@@ -146,23 +165,27 @@ pub fn run(
         .zip(first.into_par_iter())
         .map(|(input, kept)| {
             let loaded = kept.unwrap_or_else(|| load_input(input, stdin, &opts.load));
-            check_loaded(loaded, &index, opts)
+            check_loaded(input.label(), loaded, &ns_index, opts)
         })
         .collect();
 
     let mut result = ScanResult::default();
-    result
-        .errors
-        .extend(discover_errors.into_iter().map(|e| ToolError {
-            file: e.path,
-            document: 0,
-            line: 0,
-            column: 0,
-            kind: "io".into(),
-            message: e.message,
-        }));
+    result.errors.extend(discover_errors.into_iter().map(|e| ToolError {
+        file: e.path,
+        document: 0,
+        line: 0,
+        column: 0,
+        kind: "io".into(),
+        message: e.message,
+    }));
     let mut findings = Vec::new();
     let mut scan_index = palisade_core::ScanIndex::default();
+    let mut suppressions = Suppressions {
+        exemptions: opts.exemptions,
+        today: opts.today.clone(),
+        inline: opts.inline_exemptions,
+        ..Default::default()
+    };
     for c in checked {
         result.summary.documents += c.documents;
         result.summary.skipped_documents += c.skipped;
@@ -170,24 +193,36 @@ pub fn run(
         result.errors.extend(c.errors);
         findings.extend(c.batch.findings);
         scan_index.extend(c.batch.index);
+        suppressions.annotations.extend(c.batch.annotations);
+        if !c.comments.is_empty() {
+            suppressions.comments.insert(c.label, c.comments);
+        }
     }
     result.summary.files = inputs.len();
-    let (mut findings, not_evaluated) =
-        palisade_core::scan::finish(opts.engine, opts.params, &scan_index, findings);
+    let done = palisade_core::scan::finish(opts.engine, opts.params, &scan_index, findings, &suppressions);
+    let mut findings = done.findings;
     // Inputs are in command-line order; within an input, findings follow the documents.
-    let file_order: HashMap<&str, usize> = inputs
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.label_str(), i))
-        .collect();
-    palisade_core::scan::sort_findings(&mut findings, |file| {
-        file_order.get(file).copied().unwrap_or(usize::MAX)
+    let file_order: HashMap<&str, usize> = inputs.iter().enumerate().map(|(i, f)| (f.label_str(), i)).collect();
+    let rank = |file: &str| file_order.get(file).copied().unwrap_or(usize::MAX);
+    palisade_core::scan::sort_findings(&mut findings, rank);
+    let mut suppressed = done.suppressed;
+    suppressed.sort_by(|a, b| {
+        let (la, lb) = (&a.finding.location, &b.finding.location);
+        (rank(&la.file), la.document, la.line, a.finding.rule).cmp(&(
+            rank(&lb.file),
+            lb.document,
+            lb.line,
+            b.finding.rule,
+        ))
     });
-    result.summary.not_evaluated = not_evaluated.len();
-    result.not_evaluated = not_evaluated;
     result.summary.count_findings(&findings);
     result.summary.errors = result.errors.len();
+    result.summary.not_evaluated = done.not_evaluated.len();
+    result.summary.suppressed = suppressed.len();
     result.findings = findings;
+    result.not_evaluated = done.not_evaluated;
+    result.suppressed = suppressed;
+    result.warnings = done.warnings;
     result
 }
 
@@ -231,8 +266,6 @@ impl palisade_report::SourceLines for Sources {
                 text.map(|t| Arc::new(Self::lines_of(&t)))
             })
             .clone()?;
-        lines
-            .get(usize::try_from(line).ok()?.checked_sub(1)?)
-            .cloned()
+        lines.get(usize::try_from(line).ok()?.checked_sub(1)?).cloned()
     }
 }

@@ -1,10 +1,5 @@
 //! End-to-end tests of the `palisade` binary over the bundled examples and small inputs written here.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use serde_json::Value;
 use std::io::Write;
@@ -36,12 +31,7 @@ fn palisade_stdin(args: &[&str], input: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -73,12 +63,7 @@ fn line_col(file: &str, needle: &str) -> (u64, u64) {
 #[test]
 fn insecure_examples_fail_with_exact_locations() {
     let out = palisade(&["scan", "--format", "json", "examples/insecure"]);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     let v = json(&out);
     let privileged = findings(&v, "K8S-001");
     assert_eq!(privileged.len(), 1, "{privileged:#?}");
@@ -91,10 +76,7 @@ fn insecure_examples_fail_with_exact_locations() {
     assert_eq!(loc["file"], "examples/insecure/deployment.yaml");
     assert_eq!(loc["document"], 1);
     assert_eq!(
-        (
-            loc["line"].as_u64().unwrap(),
-            loc["column"].as_u64().unwrap()
-        ),
+        (loc["line"].as_u64().unwrap(), loc["column"].as_u64().unwrap()),
         line_col("examples/insecure/deployment.yaml", "privileged: true")
     );
     assert_eq!(
@@ -124,33 +106,16 @@ fn insecure_examples_fail_with_exact_locations() {
 
 #[test]
 fn hardened_examples_are_clean() {
-    let out = palisade(&[
-        "scan",
-        "--format",
-        "json",
-        "--fail-on",
-        "info",
-        "examples/hardened",
-    ]);
+    let out = palisade(&["scan", "--format", "json", "--fail-on", "info", "examples/hardened"]);
     let v = json(&out);
-    assert_eq!(
-        v["findings"].as_array().unwrap().len(),
-        0,
-        "{:#}",
-        v["findings"]
-    );
+    assert_eq!(v["findings"].as_array().unwrap().len(), 0, "{:#}", v["findings"]);
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(v["summary"]["objects"], 5);
 }
 
 #[test]
 fn namespace_labels_decide_the_level_and_version() {
-    let out = palisade(&[
-        "scan",
-        "--format",
-        "json",
-        "examples/insecure/multi-doc.yaml",
-    ]);
+    let out = palisade(&["scan", "--format", "json", "examples/insecure/multi-doc.yaml"]);
     let v = json(&out);
     let debug: Vec<&Value> = v["findings"]
         .as_array()
@@ -160,10 +125,7 @@ fn namespace_labels_decide_the_level_and_version() {
         .collect();
     let rules: Vec<&str> = debug.iter().map(|f| f["rule"].as_str().unwrap()).collect();
     // payments enforces baseline at v1.24: baseline controls fire, restricted ones do not.
-    assert!(
-        rules.contains(&"K8S-003") && rules.contains(&"K8S-007"),
-        "{rules:?}"
-    );
+    assert!(rules.contains(&"K8S-003") && rules.contains(&"K8S-007"), "{rules:?}");
     assert!(
         !rules
             .iter()
@@ -178,9 +140,7 @@ fn namespace_labels_decide_the_level_and_version() {
         .filter(|f| f["object"]["name"] == "metrics")
         .map(|f| f["rule"].as_str().unwrap())
         .collect();
-    for r in [
-        "K8S-008", "K8S-009", "K8S-022", "K8S-021", "K8S-024", "K8S-025",
-    ] {
+    for r in ["K8S-008", "K8S-009", "K8S-022", "K8S-021", "K8S-024", "K8S-025"] {
         assert!(metrics.contains(&r), "{r} missing from {metrics:?}");
     }
     // With the namespace scanned alongside, pods in `legacy` would be privileged; the default level flag applies
@@ -302,37 +262,22 @@ fn bad_input_is_reported_and_the_rest_still_scanned() {
     let v = json(&out);
     let errors = v["errors"].as_array().unwrap();
     assert_eq!(errors.len(), 2, "{errors:#?}");
-    assert!(errors[0]["file"]
-        .as_str()
-        .unwrap()
-        .ends_with("a-broken.yaml"));
+    assert!(errors[0]["file"].as_str().unwrap().ends_with("a-broken.yaml"));
     assert_eq!(errors[0]["document"], 1);
     assert_eq!(errors[0]["line"], 4);
-    assert!(errors[1]["file"]
-        .as_str()
-        .unwrap()
-        .ends_with("b-binary.yaml"));
+    assert!(errors[1]["file"].as_str().unwrap().ends_with("b-binary.yaml"));
     assert_eq!(findings(&v, "K8S-002").len(), 1);
 
     // The text report names file, document and line too.
     let text = palisade(&["scan", dir.to_str().unwrap()]);
     let stdout = String::from_utf8_lossy(&text.stdout);
-    assert!(
-        stdout.contains("a-broken.yaml, document 1, line 4:"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("a-broken.yaml, document 1, line 4:"), "{stdout}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn missing_path_is_a_tool_error() {
-    let out = palisade(&[
-        "scan",
-        "--format",
-        "json",
-        "does-not-exist.yaml",
-        "examples/hardened",
-    ]);
+    let out = palisade(&["scan", "--format", "json", "does-not-exist.yaml", "examples/hardened"]);
     assert_eq!(out.status.code(), Some(2));
     let v = json(&out);
     assert_eq!(v["errors"][0]["file"], "does-not-exist.yaml");
@@ -351,10 +296,7 @@ fn text_report_shows_snippet_marker_and_summary_without_colour() {
         "{s}"
     );
     assert!(s.contains("          hostPID: true\n"), "{s}");
-    assert!(
-        s.contains(&format!("|{}^^^^^^^\n", " ".repeat(col as usize))),
-        "{s}"
-    );
+    assert!(s.contains(&format!("|{}^^^^^^^\n", " ".repeat(col as usize))), "{s}");
     assert!(s.contains("= fix:"), "{s}");
     assert!(s.contains("CronJob shop/backup"), "{s}");
     assert!(
@@ -390,11 +332,7 @@ fn rules_and_rule_docs() {
 fn readme_commands_run() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
     let mut ran = 0;
-    for line in readme
-        .lines()
-        .map(str::trim)
-        .filter(|l| l.starts_with("palisade "))
-    {
+    for line in readme.lines().map(str::trim).filter(|l| l.starts_with("palisade ")) {
         let command = line.split(" # ").next().unwrap().trim();
         let (command, stdin_file) = match command.split_once(" < ") {
             Some((c, f)) => (c.trim(), Some(f.trim())),

@@ -9,17 +9,15 @@ use crate::params::Params;
 use crate::pss::{PssLevel, PssPolicy, LATEST_MINOR};
 use crate::rule::{CheckContext, IndexOutput, NotEvaluated, Rule, Target};
 
-const LEVELS: [PssLevel; 3] = [
-    PssLevel::Privileged,
-    PssLevel::Baseline,
-    PssLevel::Restricted,
-];
+const LEVELS: [PssLevel; 3] = [PssLevel::Privileged, PssLevel::Baseline, PssLevel::Restricted];
 
 /// A set of enabled rules, ready to check objects.
 pub struct Engine<'r> {
     rules: Vec<&'r dyn Rule>,
     /// `applies[level][minor][rule]`: whether each rule runs for pods judged at that policy, worked out once.
     applies: Vec<Vec<Vec<bool>>>,
+    /// Severity overrides by rule ID (from the configuration file).
+    severity_overrides: std::collections::HashMap<String, crate::finding::Severity>,
 }
 
 impl<'r> Engine<'r> {
@@ -28,6 +26,7 @@ impl<'r> Engine<'r> {
         let mut engine = Self {
             rules,
             applies: Vec::new(),
+            severity_overrides: Default::default(),
         };
         engine.applies = LEVELS
             .iter()
@@ -48,6 +47,26 @@ impl<'r> Engine<'r> {
             })
             .collect();
         engine
+    }
+
+    /// Reports findings of these rules at these severities, whatever the rule says.
+    pub fn with_severity_overrides(
+        mut self,
+        overrides: impl IntoIterator<Item = (String, crate::finding::Severity)>,
+    ) -> Self {
+        self.severity_overrides = overrides.into_iter().collect();
+        self
+    }
+
+    fn severity(
+        &self,
+        meta: &crate::rule::RuleMeta,
+        raised: Option<crate::finding::Severity>,
+    ) -> crate::finding::Severity {
+        self.severity_overrides
+            .get(meta.id)
+            .copied()
+            .unwrap_or(raised.unwrap_or(meta.severity))
     }
 
     /// The enabled rules.
@@ -77,7 +96,7 @@ impl<'r> Engine<'r> {
                 out.push(Finding {
                     rule: meta.id,
                     name: meta.name,
-                    severity: v.severity.unwrap_or(meta.severity),
+                    severity: self.severity(meta, v.severity),
                     message: v.message,
                     remediation: meta.remediation,
                     object: obj.id.clone(),
@@ -88,36 +107,26 @@ impl<'r> Engine<'r> {
     }
 
     /// Runs the cross-object rules over the index of the whole scan.
-    pub fn check_index(
-        &self,
-        params: &Params,
-        index: &ScanIndex,
-    ) -> (Vec<Finding>, Vec<NotEvaluated>) {
+    pub fn check_index(&self, params: &Params, index: &ScanIndex) -> (Vec<Finding>, Vec<NotEvaluated>) {
         let mut findings = Vec::new();
         let mut not_evaluated = Vec::new();
-        for rule in self
-            .rules
-            .iter()
-            .filter(|r| r.meta().target == Target::Index)
-        {
+        for rule in self.rules.iter().filter(|r| r.meta().target == Target::Index) {
             let meta = rule.meta();
             let mut out = IndexOutput::default();
             rule.check_index(params, index, &mut out);
             findings.extend(out.violations.into_iter().map(|v| Finding {
                 rule: meta.id,
                 name: meta.name,
-                severity: v.severity.unwrap_or(meta.severity),
+                severity: self.severity(meta, v.severity),
                 message: v.message,
                 remediation: meta.remediation,
                 object: v.object,
                 location: v.location,
             }));
-            not_evaluated.extend(out.not_evaluated.into_iter().map(|(scope, reason)| {
-                NotEvaluated {
-                    rule: meta.id,
-                    scope,
-                    reason,
-                }
+            not_evaluated.extend(out.not_evaluated.into_iter().map(|(scope, reason)| NotEvaluated {
+                rule: meta.id,
+                scope,
+                reason,
             }));
         }
         (findings, not_evaluated)
@@ -127,19 +136,11 @@ impl<'r> Engine<'r> {
     /// level is within the policy's level, the policy version has the check, and no enabled restricted rule
     /// replaces it at that version (as Pod Security Admission's `OverrideCheckIDs` do).
     pub fn pss_rule_applies(&self, id: &str, policy: PssPolicy) -> bool {
-        let Some(control) = self
-            .rules
-            .iter()
-            .find(|r| r.meta().id == id)
-            .and_then(|r| r.meta().pss)
-        else {
+        let Some(control) = self.rules.iter().find(|r| r.meta().id == id).and_then(|r| r.meta().pss) else {
             return true;
         };
         let minor = policy.version.minor();
-        if policy.level == PssLevel::Privileged
-            || control.level > policy.level
-            || minor < control.since
-        {
+        if policy.level == PssLevel::Privileged || control.level > policy.level || minor < control.since {
             return false;
         }
         !self.rules.iter().filter_map(|r| r.meta().pss).any(|other| {

@@ -117,12 +117,10 @@ impl Workload {
     pub fn from_object(obj: &K8sObject) -> Option<Workload> {
         let view = obj.pod_spec()?;
         let spec = view.spec;
-        let service_account = ["serviceAccountName", "serviceAccount"]
-            .iter()
-            .find_map(|k| {
-                let e = spec.entry(k)?;
-                Some((e.value.as_str()?.to_string(), e.key_pos))
-            });
+        let service_account = ["serviceAccountName", "serviceAccount"].iter().find_map(|k| {
+            let e = spec.entry(k)?;
+            Some((e.value.as_str()?.to_string(), e.key_pos))
+        });
         let automount = spec
             .entry("automountServiceAccountToken")
             .and_then(|e| Some((e.value.as_bool()?, e.key_pos)));
@@ -138,12 +136,7 @@ impl Workload {
                     .and_then(Node::as_seq)
                     .unwrap_or(&[])
                     .iter()
-                    .filter_map(|p| {
-                        Some((
-                            p.get("containerPort")?.as_i64()?,
-                            p.get_str("name").map(str::to_string),
-                        ))
-                    })
+                    .filter_map(|p| Some((p.get("containerPort")?.as_i64()?, p.get_str("name").map(str::to_string))))
                     .collect(),
                 has_readiness_probe: c.node.get("readinessProbe").is_some_and(|p| !p.is_null()),
                 pointer: c.pointer,
@@ -160,18 +153,12 @@ impl Workload {
         {
             if let Some(csi) = vol.get("csi") {
                 if csi.get_str("driver") == Some("secrets-store.csi.k8s.io") {
-                    if let Some(e) = csi
-                        .get("volumeAttributes")
-                        .and_then(|a| a.entry("secretProviderClass"))
-                    {
+                    if let Some(e) = csi.get("volumeAttributes").and_then(|a| a.entry("secretProviderClass")) {
                         if let Some(name) = e.value.as_str() {
                             secret_provider_classes.push((
                                 name.to_string(),
                                 e.key_pos,
-                                format!(
-                                    "{}/volumes/{i}/csi/volumeAttributes/secretProviderClass",
-                                    view.pointer
-                                ),
+                                format!("{}/volumes/{i}/csi/volumeAttributes/secretProviderClass", view.pointer),
                             ));
                         }
                     }
@@ -188,13 +175,8 @@ impl Workload {
             _ => None,
         };
         let spec_pos = locate_spec_pos(obj, &view.pointer);
-        let mut slim_root = Node::new(
-            obj.root.pos,
-            crate::node::Value::Map(crate::node::Map::new()),
-        );
-        if let (crate::node::Value::Map(m), Some(meta)) =
-            (&mut slim_root.value, obj.root.entry("metadata"))
-        {
+        let mut slim_root = Node::new(obj.root.pos, crate::node::Value::Map(crate::node::Map::new()));
+        if let (crate::node::Value::Map(m), Some(meta)) = (&mut slim_root.value, obj.root.entry("metadata")) {
             m.insert("metadata".to_string(), meta.key_pos, meta.value.clone());
         }
         Some(Workload {
@@ -224,9 +206,7 @@ impl Workload {
 
     /// The service account the pods run as (`default` when unset).
     pub fn service_account_name(&self) -> &str {
-        self.service_account
-            .as_ref()
-            .map_or("default", |(n, _)| n.as_str())
+        self.service_account.as_ref().map_or("default", |(n, _)| n.as_str())
     }
 }
 
@@ -284,12 +264,8 @@ impl ScanIndex {
     /// Adds what the index needs of one object.
     pub fn add(&mut self, obj: &K8sObject) {
         if !CLUSTER_SCOPED.contains(&obj.id.kind.as_str()) {
-            self.namespaces_used.insert(
-                obj.id
-                    .namespace
-                    .clone()
-                    .unwrap_or_else(|| "default".to_string()),
-            );
+            self.namespaces_used
+                .insert(obj.id.namespace.clone().unwrap_or_else(|| "default".to_string()));
         }
         if RETAINED_KINDS.contains(&obj.id.kind.as_str()) {
             self.objects.push(obj.clone());
@@ -312,19 +288,14 @@ impl ScanIndex {
     }
 
     /// Retained objects of `kind` in namespace `ns` (objects without a namespace count as `default`).
-    pub fn in_namespace<'a>(
-        &'a self,
-        kind: &'a str,
-        ns: &'a str,
-    ) -> impl Iterator<Item = &'a K8sObject> + 'a {
+    pub fn in_namespace<'a>(&'a self, kind: &'a str, ns: &'a str) -> impl Iterator<Item = &'a K8sObject> + 'a {
         self.of_kind(kind)
             .filter(move |o| o.id.namespace.as_deref().unwrap_or("default") == ns)
     }
 
     /// The scanned Namespace object named `ns`.
     pub fn namespace_object(&self, ns: &str) -> Option<&K8sObject> {
-        self.of_kind("Namespace")
-            .find(|o| o.id.name.as_deref() == Some(ns))
+        self.of_kind("Namespace").find(|o| o.id.name.as_deref() == Some(ns))
     }
 }
 
@@ -335,12 +306,7 @@ pub fn selector_matches(selector: Option<&Node>, labels: &[(String, String)]) ->
     if sel.is_null() {
         return false;
     }
-    let get = |k: &str| {
-        labels
-            .iter()
-            .find(|(lk, _)| lk == k)
-            .map(|(_, v)| v.as_str())
-    };
+    let get = |k: &str| labels.iter().find(|(lk, _)| lk == k).map(|(_, v)| v.as_str());
     if let Some(m) = sel.get("matchLabels").and_then(Node::as_map) {
         for e in m.entries() {
             if get(&e.key) != e.value.as_str() {
@@ -348,11 +314,7 @@ pub fn selector_matches(selector: Option<&Node>, labels: &[(String, String)]) ->
             }
         }
     }
-    for expr in sel
-        .get("matchExpressions")
-        .and_then(Node::as_seq)
-        .unwrap_or(&[])
-    {
+    for expr in sel.get("matchExpressions").and_then(Node::as_seq).unwrap_or(&[]) {
         let key = expr.get_str("key").unwrap_or("");
         let values: Vec<&str> = expr
             .get("values")

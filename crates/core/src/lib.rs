@@ -1,7 +1,9 @@
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 //! Palisade core: the positioned document model, Kubernetes object views, findings, rules and the engine.
 //!
 //! Library code here never prints and never panics; inputs and renderers live in other crates.
 
+pub mod config;
 pub mod engine;
 pub mod finding;
 pub mod index;
@@ -12,6 +14,7 @@ pub mod pss;
 pub mod rule;
 pub mod scan;
 pub mod select;
+pub mod suppress;
 
 pub use engine::Engine;
 pub use finding::{Finding, Location, ObjectRef, Severity};
@@ -21,7 +24,6 @@ pub use object::{ContainerKind, ContainerView, K8sObject, Located, PodSpecView, 
 pub use params::Params;
 pub use pss::{PssLevel, PssPolicy, PssVersion};
 pub use rule::{
-    CheckContext, IndexOutput, IndexViolation, NotEvaluated, PssControl, Rule, RuleMeta, Status,
-    Target, Violation,
+    CheckContext, IndexOutput, IndexViolation, NotEvaluated, PssControl, Rule, RuleMeta, Status, Target, Violation,
 };
 pub use scan::{NamespaceIndex, ScanResult, Summary, ToolError};

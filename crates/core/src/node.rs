@@ -96,21 +96,10 @@ impl Map {
     /// Inserts or replaces `key`. Returns the replaced entry, if any (a duplicate key).
     pub fn insert(&mut self, key: String, key_pos: Pos, value: Node) -> Option<Entry> {
         if let Some(e) = self.entries.iter_mut().find(|e| e.key == key) {
-            let old = std::mem::replace(
-                e,
-                Entry {
-                    key,
-                    key_pos,
-                    value,
-                },
-            );
+            let old = std::mem::replace(e, Entry { key, key_pos, value });
             return Some(old);
         }
-        self.entries.push(Entry {
-            key,
-            key_pos,
-            value,
-        });
+        self.entries.push(Entry { key, key_pos, value });
         None
     }
 
@@ -228,12 +217,7 @@ impl Node {
             Value::Float(f) => serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number),
             Value::Str(s) => Json::String(s.clone()),
             Value::Seq(items) => Json::Array(items.iter().map(Node::to_json).collect()),
-            Value::Map(m) => Json::Object(
-                m.entries()
-                    .iter()
-                    .map(|e| (e.key.clone(), e.value.to_json()))
-                    .collect(),
-            ),
+            Value::Map(m) => Json::Object(m.entries().iter().map(|e| (e.key.clone(), e.value.to_json())).collect()),
         }
     }
 
@@ -282,11 +266,7 @@ mod tests {
             Pos::new(1, 1),
             Node::new(Pos::new(1, 4), Value::Bool(false)),
         );
-        let old = m.insert(
-            "a".into(),
-            Pos::new(2, 1),
-            Node::new(Pos::new(2, 4), Value::Bool(true)),
-        );
+        let old = m.insert("a".into(), Pos::new(2, 1), Node::new(Pos::new(2, 4), Value::Bool(true)));
         assert!(old.is_some());
         assert_eq!(m.len(), 1);
         let e = m.entry("a").map(|e| (e.key_pos, e.value.as_bool()));

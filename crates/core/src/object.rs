@@ -36,10 +36,7 @@ const POD_SPEC_PATHS: &[(&str, &[&str])] = &[
     ("Job", &["spec", "template", "spec"]),
     ("ReplicationController", &["spec", "template", "spec"]),
     ("PodTemplate", &["template", "spec"]),
-    (
-        "CronJob",
-        &["spec", "jobTemplate", "spec", "template", "spec"],
-    ),
+    ("CronJob", &["spec", "jobTemplate", "spec", "template", "spec"]),
 ];
 
 impl K8sObject {
@@ -208,29 +205,21 @@ impl<'a> PodSpecView<'a> {
     /// Containers in the order Pod Security Admission visits them: initContainers, containers,
     /// ephemeralContainers.
     pub fn containers(&self) -> impl Iterator<Item = ContainerView<'a>> + '_ {
-        [
-            ContainerKind::Init,
-            ContainerKind::Regular,
-            ContainerKind::Ephemeral,
-        ]
-        .into_iter()
-        .flat_map(move |kind| {
-            let items = self
-                .spec
-                .get(kind.field())
-                .and_then(Node::as_seq)
-                .unwrap_or(&[]);
-            items
-                .iter()
-                .enumerate()
-                .filter(|(_, n)| n.as_map().is_some())
-                .map(move |(index, node)| ContainerView {
-                    kind,
-                    index,
-                    node,
-                    pointer: format!("{}/{}/{}", self.pointer, kind.field(), index),
-                })
-        })
+        [ContainerKind::Init, ContainerKind::Regular, ContainerKind::Ephemeral]
+            .into_iter()
+            .flat_map(move |kind| {
+                let items = self.spec.get(kind.field()).and_then(Node::as_seq).unwrap_or(&[]);
+                items
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, n)| n.as_map().is_some())
+                    .map(move |(index, node)| ContainerView {
+                        kind,
+                        index,
+                        node,
+                        pointer: format!("{}/{}/{}", self.pointer, kind.field(), index),
+                    })
+            })
     }
 
     /// Looks up a field of the pod spec.

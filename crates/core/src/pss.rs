@@ -47,9 +47,7 @@ pub enum PssParseError {
     #[error("unknown Pod Security level '{0}' (expected privileged, baseline or restricted)")]
     Level(String),
     /// Not `latest` or `v1.N`.
-    #[error(
-        "invalid Pod Security version '{0}' (expected 'latest' or v1.0 ... v1.{LATEST_MINOR})"
-    )]
+    #[error("invalid Pod Security version '{0}' (expected 'latest' or v1.0 ... v1.{LATEST_MINOR})")]
     Version(String),
 }
 
@@ -102,15 +100,10 @@ impl FromStr for PssVersion {
         }
         let err = || PssParseError::Version(s.to_string());
         let rest = s.strip_prefix("v1.").ok_or_else(err)?;
-        if rest.is_empty()
-            || !rest.bytes().all(|b| b.is_ascii_digit())
-            || (rest.len() > 1 && rest.starts_with('0'))
-        {
+        if rest.is_empty() || !rest.bytes().all(|b| b.is_ascii_digit()) || (rest.len() > 1 && rest.starts_with('0')) {
             return Err(err());
         }
-        rest.parse::<u32>()
-            .map(PssVersion::Minor)
-            .map_err(|_| err())
+        rest.parse::<u32>().map(PssVersion::Minor).map_err(|_| err())
     }
 }
 
@@ -138,14 +131,8 @@ mod tests {
 
     #[test]
     fn parse_versions() {
-        assert_eq!(
-            "latest".parse::<PssVersion>().ok(),
-            Some(PssVersion::Latest)
-        );
-        assert_eq!(
-            "v1.25".parse::<PssVersion>().ok(),
-            Some(PssVersion::Minor(25))
-        );
+        assert_eq!("latest".parse::<PssVersion>().ok(), Some(PssVersion::Latest));
+        assert_eq!("v1.25".parse::<PssVersion>().ok(), Some(PssVersion::Minor(25)));
         assert!("1.25".parse::<PssVersion>().is_err());
         assert!("v1.025".parse::<PssVersion>().is_err());
         assert_eq!(PssVersion::Minor(99).minor(), LATEST_MINOR);

@@ -155,13 +155,7 @@ pub struct IndexOutput {
 
 impl IndexOutput {
     /// Reports a finding on an object at `pos` / `pointer` (relative to the object).
-    pub fn violation(
-        &mut self,
-        obj: &K8sObject,
-        pos: Pos,
-        pointer: &str,
-        message: impl Into<String>,
-    ) {
+    pub fn violation(&mut self, obj: &K8sObject, pos: Pos, pointer: &str, message: impl Into<String>) {
         self.violations.push(IndexViolation {
             object: obj.id.clone(),
             location: obj.location(pos, pointer),
@@ -171,12 +165,7 @@ impl IndexOutput {
     }
 
     /// Reports a finding at an explicit location.
-    pub fn violation_at(
-        &mut self,
-        object: ObjectRef,
-        location: Location,
-        message: impl Into<String>,
-    ) {
+    pub fn violation_at(&mut self, object: ObjectRef, location: Location, message: impl Into<String>) {
         self.violations.push(IndexViolation {
             object,
             location,

@@ -44,6 +44,8 @@ pub struct Summary {
     pub errors: usize,
     /// Cross-object checks not evaluated.
     pub not_evaluated: usize,
+    /// Findings suppressed.
+    pub suppressed: usize,
 }
 
 impl Summary {
@@ -66,6 +68,10 @@ pub struct ScanResult {
     pub errors: Vec<ToolError>,
     /// Cross-object checks that could not be decided because objects they need were not scanned.
     pub not_evaluated: Vec<crate::rule::NotEvaluated>,
+    /// Findings hidden by an annotation, comment or config exemption, with how and why.
+    pub suppressed: Vec<crate::suppress::Suppressed>,
+    /// Things the user should know that are neither findings nor errors (e.g. expired exemptions).
+    pub warnings: Vec<String>,
     /// Counts.
     pub summary: Summary,
 }
@@ -124,6 +130,8 @@ pub struct BatchResult {
     pub index: crate::index::ScanIndex,
     /// Objects checked.
     pub objects: usize,
+    /// `palisade.io/ignore` annotations of these objects.
+    pub annotations: Vec<(crate::suppress::AnnotationKey, (crate::suppress::RuleList, String))>,
 }
 
 /// Checks a batch of objects with the per-object rules, judging pods at the policy `ns_index` gives, and
@@ -145,6 +153,15 @@ pub fn check_batch(
         };
         engine.check_object(&ctx, obj, &mut out.findings);
         out.index.add(obj);
+        if let Some(ignore) = crate::suppress::annotation_ignore(&obj.root) {
+            let key = (
+                obj.source.file.to_string(),
+                obj.source.document,
+                obj.id.kind.clone(),
+                obj.id.name.clone().unwrap_or_default(),
+            );
+            out.annotations.push((key, ignore));
+        }
     }
     out
 }
@@ -152,59 +169,65 @@ pub fn check_batch(
 /// Identity used to match owner references to scanned objects: (kind, namespace, name).
 type ObjectKey = (String, String, String);
 
+/// What the end of a scan produces.
+#[derive(Debug, Default)]
+pub struct Finished {
+    /// Findings that are reported.
+    pub findings: Vec<Finding>,
+    /// Cross-object checks that could not be decided.
+    pub not_evaluated: Vec<crate::rule::NotEvaluated>,
+    /// Suppressed findings.
+    pub suppressed: Vec<crate::suppress::Suppressed>,
+    /// Warnings (expired exemptions, ...).
+    pub warnings: Vec<String>,
+}
+
 /// Ends a scan: runs the cross-object rules over the index, drops findings of pods (and ReplicaSets, Jobs)
-/// whose controller is in the same scan (they are reported once, at the controller), and sorts.
+/// whose controller is in the same scan (they are reported once, at the controller), and applies suppressions.
 pub fn finish(
     engine: &crate::engine::Engine,
     params: &crate::params::Params,
     index: &crate::index::ScanIndex,
     mut findings: Vec<Finding>,
-) -> (Vec<Finding>, Vec<crate::rule::NotEvaluated>) {
+    suppressions: &crate::suppress::Suppressions,
+) -> Finished {
     let (cross, not_evaluated) = engine.check_index(params, index);
+    let key_of = |id: &crate::finding::ObjectRef| {
+        Some((
+            id.kind.clone(),
+            id.namespace.clone().unwrap_or_default(),
+            id.name.clone()?,
+        ))
+    };
     let scanned: std::collections::HashSet<ObjectKey> = index
         .workloads
         .iter()
         .map(|w| &w.object.id)
         .chain(index.objects.iter().map(|o| &o.id))
-        .filter_map(|id| {
-            Some((
-                id.kind.clone(),
-                id.namespace.clone().unwrap_or_default(),
-                id.name.clone()?,
-            ))
-        })
+        .filter_map(key_of)
         .collect();
     let owned: std::collections::HashSet<ObjectKey> = index
         .workloads
         .iter()
         .filter(|w| {
             let ns = w.object.id.namespace.clone().unwrap_or_default();
-            w.owners.iter().any(|o| {
-                o.controller && scanned.contains(&(o.kind.clone(), ns.clone(), o.name.clone()))
-            })
+            w.owners
+                .iter()
+                .any(|o| o.controller && scanned.contains(&(o.kind.clone(), ns.clone(), o.name.clone())))
         })
-        .filter_map(|w| {
-            let id = &w.object.id;
-            Some((
-                id.kind.clone(),
-                id.namespace.clone().unwrap_or_default(),
-                id.name.clone()?,
-            ))
-        })
+        .filter_map(|w| key_of(&w.object.id))
         .collect();
     if !owned.is_empty() {
-        findings.retain(|f| {
-            let o = &f.object;
-            let key = (
-                o.kind.clone(),
-                o.namespace.clone().unwrap_or_default(),
-                o.name.clone().unwrap_or_default(),
-            );
-            !owned.contains(&key)
-        });
+        findings.retain(|f| key_of(&f.object).is_none_or(|k| !owned.contains(&k)));
     }
     findings.extend(cross);
-    (findings, not_evaluated)
+    let (findings, suppressed, warnings) = suppressions.apply(findings);
+    Finished {
+        findings,
+        not_evaluated,
+        suppressed,
+        warnings,
+    }
 }
 
 /// Scans objects held in memory (tests, the webhook, the live scan): namespace index, per-object rules,
@@ -217,15 +240,24 @@ pub fn scan_objects(
 ) -> ScanResult {
     let ns_index = NamespaceIndex::build(objects, default_pss);
     let batch = check_batch(engine, params, &ns_index, objects);
-    let (mut findings, not_evaluated) = finish(engine, params, &batch.index, batch.findings);
-    sort_findings(&mut findings, |_| 0);
+    let suppressions = crate::suppress::Suppressions {
+        annotations: batch.annotations.into_iter().collect(),
+        inline: true,
+        ..Default::default()
+    };
+    let done = finish(engine, params, &batch.index, batch.findings, &suppressions);
     let mut result = ScanResult {
-        findings,
-        not_evaluated,
+        findings: done.findings,
+        not_evaluated: done.not_evaluated,
+        suppressed: done.suppressed,
+        warnings: done.warnings,
         ..ScanResult::default()
     };
+    sort_findings(&mut result.findings, |_| 0);
     result.summary.objects = batch.objects;
     result.summary.count_findings(&result.findings);
+    result.summary.suppressed = result.suppressed.len();
+    result.summary.not_evaluated = result.not_evaluated.len();
     result
 }
 

@@ -1,6 +1,7 @@
 //! The JSON report. Its shape is documented in docs/json-output.md and kept stable: fields are only added.
 
-use palisade_core::{Finding, ScanResult, Summary, ToolError};
+use palisade_core::suppress::Suppressed;
+use palisade_core::{Finding, NotEvaluated, ScanResult, Summary, ToolError};
 use serde::Serialize;
 
 /// Version of the JSON report format.
@@ -18,6 +19,9 @@ struct Report<'a> {
     tool: Tool<'a>,
     findings: &'a [Finding],
     errors: &'a [ToolError],
+    not_evaluated: &'a [NotEvaluated],
+    suppressed: &'a [Suppressed],
+    warnings: &'a [String],
     summary: &'a Summary,
 }
 
@@ -31,10 +35,12 @@ pub fn render(result: &ScanResult, tool_version: &str) -> String {
         },
         findings: &result.findings,
         errors: &result.errors,
+        not_evaluated: &result.not_evaluated,
+        suppressed: &result.suppressed,
+        warnings: &result.warnings,
         summary: &result.summary,
     };
-    let mut out =
-        serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut out = serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     out.push('\n');
     out
 }

@@ -51,6 +51,46 @@ pub fn render(result: &ScanResult, sources: &dyn SourceLines, opts: TextOptions)
         }
         render_finding(&mut out, f, sources, &st);
     }
+    if !result.not_evaluated.is_empty() {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        let _ = writeln!(
+            out,
+            "{}",
+            st.paint("1", "Not evaluated (objects these checks need were not scanned)")
+        );
+        for n in &result.not_evaluated {
+            let _ = writeln!(out, "  {} {}: {}", st.paint("1", n.rule), n.scope, n.reason);
+        }
+    }
+    if !result.suppressed.is_empty() {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        let _ = writeln!(out, "{}", st.paint("1", "Suppressed"));
+        for s in &result.suppressed {
+            let f = &s.finding;
+            let kind = match s.suppression.kind {
+                palisade_core::suppress::SuppressionKind::Annotation => "annotation",
+                palisade_core::suppress::SuppressionKind::Comment => "comment",
+                palisade_core::suppress::SuppressionKind::Config => "config",
+            };
+            let _ = writeln!(
+                out,
+                "  {} {} {}:{} by {kind}: {}",
+                f.rule, f.object, f.location.file, f.location.line, s.suppression.reason
+            );
+        }
+    }
+    if !result.warnings.is_empty() {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        for w in &result.warnings {
+            let _ = writeln!(out, "{} {w}", st.paint("1;33", "warning:"));
+        }
+    }
     if !result.errors.is_empty() {
         if !out.is_empty() {
             out.push('\n');
@@ -102,12 +142,7 @@ fn render_finding(out: &mut String, f: &Finding, sources: &dyn SourceLines, st: 
         let rest: String = line.chars().skip(col).collect();
         let width = marker_width(&rest);
         let _ = writeln!(out, "    {pad} {}", st.paint("34", "|"));
-        let _ = writeln!(
-            out,
-            "    {} {} {line}",
-            st.paint("34", &num),
-            st.paint("34", "|")
-        );
+        let _ = writeln!(out, "    {} {} {line}", st.paint("34", &num), st.paint("34", "|"));
         let _ = writeln!(
             out,
             "    {pad} {} {}{}",
@@ -121,10 +156,7 @@ fn render_finding(out: &mut String, f: &Finding, sources: &dyn SourceLines, st: 
 
 /// Width of the marker: the key (up to its colon) or the first token of the line from the column on.
 fn marker_width(rest: &str) -> usize {
-    let token: String = rest
-        .chars()
-        .take_while(|c| *c != ':' && !c.is_whitespace())
-        .collect();
+    let token: String = rest.chars().take_while(|c| *c != ':' && !c.is_whitespace()).collect();
     let n = token.chars().count();
     if n == 0 {
         1
@@ -139,19 +171,9 @@ impl Style {
         let s = &result.summary;
         let parts: Vec<String> = Severity::ALL_DESC
             .iter()
-            .map(|sev| {
-                format!(
-                    "{} {}",
-                    s.by_severity.get(sev).copied().unwrap_or(0),
-                    self.sev(*sev)
-                )
-            })
+            .map(|sev| format!("{} {}", s.by_severity.get(sev).copied().unwrap_or(0), self.sev(*sev)))
             .collect();
-        let noun = if s.findings == 1 {
-            "finding"
-        } else {
-            "findings"
-        };
+        let noun = if s.findings == 1 { "finding" } else { "findings" };
         let mut line = format!(
             "{} {noun} ({}) in {} file{}, {} document{}, {} object{}",
             self.paint("1", &s.findings.to_string()),
@@ -170,6 +192,12 @@ impl Style {
                 s.skipped_documents,
                 plural(s.skipped_documents)
             );
+        }
+        if s.suppressed > 0 {
+            let _ = write!(line, "; {} suppressed", s.suppressed);
+        }
+        if s.not_evaluated > 0 {
+            let _ = write!(line, "; {} not evaluated", s.not_evaluated);
         }
         if s.errors > 0 {
             let _ = write!(

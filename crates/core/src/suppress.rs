@@ -1,0 +1,237 @@
+//! Suppression: annotations on objects, `# palisade:ignore` comments, and config-file exemptions. Every
+//! suppressed finding is kept, with how and why, so reports can show what was hidden.
+
+use crate::finding::Finding;
+use crate::node::Node;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Annotation listing rule IDs (or prefixes, or `all`) to ignore on an object.
+pub const IGNORE_ANNOTATION: &str = "palisade.io/ignore";
+/// Annotation giving the reason for [`IGNORE_ANNOTATION`].
+pub const IGNORE_REASON_ANNOTATION: &str = "palisade.io/ignore-reason";
+/// The marker of an inline suppression comment.
+pub const COMMENT_MARKER: &str = "palisade:ignore";
+
+/// How a finding was suppressed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SuppressionKind {
+    /// `palisade.io/ignore` annotation on the object.
+    Annotation,
+    /// `# palisade:ignore` comment on the finding's line or the line above.
+    Comment,
+    /// An exemption in the configuration file.
+    Config,
+}
+
+/// Why a finding was suppressed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Suppression {
+    /// The mechanism.
+    pub kind: SuppressionKind,
+    /// The reason given (or `(no reason given)`).
+    pub reason: String,
+    /// For config exemptions: the expiry date, when one is set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+}
+
+/// A finding that was suppressed, with the suppression.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Suppressed {
+    /// The finding.
+    #[serde(flatten)]
+    pub finding: Finding,
+    /// How and why.
+    pub suppression: Suppression,
+}
+
+/// A list of rule selectors from an annotation or comment: IDs, ID prefixes, or `all` / `*`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RuleList(pub Vec<String>);
+
+impl RuleList {
+    /// Parses `K8S-040, NET-001` (commas and/or spaces).
+    pub fn parse(s: &str) -> Self {
+        RuleList(
+            s.split([',', ' '])
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_ascii_uppercase)
+                .collect(),
+        )
+    }
+
+    /// Whether the list covers `rule`.
+    pub fn covers(&self, rule: &str) -> bool {
+        self.0
+            .iter()
+            .any(|t| t == "ALL" || t == "*" || rule.starts_with(t.as_str()))
+    }
+}
+
+/// An inline `# palisade:ignore RULES reason` comment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InlineIgnore {
+    /// 1-based line of the comment.
+    pub line: u32,
+    /// Rules it covers.
+    pub rules: RuleList,
+    /// The reason text after the rule list.
+    pub reason: String,
+}
+
+/// Finds `# palisade:ignore RULE[,RULE...] reason` comments in a YAML text. A `#` counts when it starts the line
+/// or follows whitespace (as YAML comments do); the marker inside a block scalar is indistinguishable from a
+/// comment here and is honoured too.
+pub fn inline_ignores(text: &str) -> Vec<InlineIgnore> {
+    let mut out = Vec::new();
+    if !text.contains(COMMENT_MARKER) {
+        return out;
+    }
+    for (i, line) in text.lines().enumerate() {
+        let Some(at) = line.find(COMMENT_MARKER) else { continue };
+        let before = line.get(..at).unwrap_or("");
+        let Some(hash) = before.rfind('#') else { continue };
+        if !before.get(hash + 1..).unwrap_or("").trim().is_empty() {
+            continue;
+        }
+        if hash > 0 && !before.get(..hash).is_some_and(|b| b.ends_with(char::is_whitespace)) {
+            continue;
+        }
+        let rest = line.get(at + COMMENT_MARKER.len()..).unwrap_or("").trim();
+        let mut words = rest.splitn(2, char::is_whitespace);
+        let rules = RuleList::parse(words.next().unwrap_or(""));
+        let reason = words.next().unwrap_or("").trim().to_string();
+        if !rules.0.is_empty() {
+            out.push(InlineIgnore {
+                line: u32::try_from(i + 1).unwrap_or(u32::MAX),
+                rules,
+                reason,
+            });
+        }
+    }
+    out
+}
+
+/// The ignore annotation of an object's metadata, if any: (rules, reason).
+pub fn annotation_ignore(root: &Node) -> Option<(RuleList, String)> {
+    let ann = root.path(&["metadata", "annotations"])?;
+    let rules = RuleList::parse(ann.get_str(IGNORE_ANNOTATION)?);
+    let reason = ann.get_str(IGNORE_REASON_ANNOTATION).unwrap_or("").trim().to_string();
+    Some((rules, reason))
+}
+
+/// Identity of an object's annotation suppression: (file, document, kind, name).
+pub type AnnotationKey = (String, usize, String, String);
+
+/// Everything that can suppress findings in one scan.
+#[derive(Debug, Default)]
+pub struct Suppressions<'a> {
+    /// Annotation suppressions per object.
+    pub annotations: HashMap<AnnotationKey, (RuleList, String)>,
+    /// Inline comments per file.
+    pub comments: HashMap<String, Vec<InlineIgnore>>,
+    /// Config exemptions.
+    pub exemptions: &'a [crate::config::Exemption],
+    /// Today's date (`YYYY-MM-DD`), for exemption expiry.
+    pub today: String,
+    /// Honour annotation and comment suppressions (`--no-inline-exemptions` turns this off).
+    pub inline: bool,
+}
+
+fn reason_or_default(r: &str) -> String {
+    if r.is_empty() {
+        "(no reason given)".to_string()
+    } else {
+        r.to_string()
+    }
+}
+
+impl Suppressions<'_> {
+    /// Splits findings into kept and suppressed. Returns warnings (expired exemptions).
+    pub fn apply(&self, findings: Vec<Finding>) -> (Vec<Finding>, Vec<Suppressed>, Vec<String>) {
+        let mut warnings = Vec::new();
+        let active: Vec<&crate::config::Exemption> = self
+            .exemptions
+            .iter()
+            .filter(|e| match &e.expires {
+                Some(d) if d.as_str() < self.today.as_str() => {
+                    warnings.push(format!(
+                        "config exemption ({}) expired on {d}: its findings are reported again",
+                        e.reason
+                    ));
+                    false
+                }
+                _ => true,
+            })
+            .collect();
+        let mut kept = Vec::with_capacity(findings.len());
+        let mut suppressed = Vec::new();
+        for f in findings {
+            match self.suppression_for(&f, &active) {
+                Some(s) => suppressed.push(Suppressed {
+                    finding: f,
+                    suppression: s,
+                }),
+                None => kept.push(f),
+            }
+        }
+        (kept, suppressed, warnings)
+    }
+
+    fn suppression_for(&self, f: &Finding, active: &[&crate::config::Exemption]) -> Option<Suppression> {
+        if self.inline {
+            let key = (
+                f.location.file.clone(),
+                f.location.document,
+                f.object.kind.clone(),
+                f.object.name.clone().unwrap_or_default(),
+            );
+            if let Some((rules, reason)) = self.annotations.get(&key) {
+                if rules.covers(f.rule) {
+                    return Some(Suppression {
+                        kind: SuppressionKind::Annotation,
+                        reason: reason_or_default(reason),
+                        expires: None,
+                    });
+                }
+            }
+            if let Some(comments) = self.comments.get(&f.location.file) {
+                let line = f.location.line;
+                if let Some(c) = comments
+                    .iter()
+                    .find(|c| (c.line == line || c.line + 1 == line) && c.rules.covers(f.rule))
+                {
+                    return Some(Suppression {
+                        kind: SuppressionKind::Comment,
+                        reason: reason_or_default(&c.reason),
+                        expires: None,
+                    });
+                }
+            }
+        }
+        active.iter().find(|e| e.matches(f)).map(|e| Suppression {
+            kind: SuppressionKind::Config,
+            reason: e.reason.clone(),
+            expires: e.expires.clone(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_are_found_with_rules_and_reason() {
+        let text = "a: 1 # palisade:ignore K8S-040,NET-001 legacy image\n# palisade:ignore all\nb: \"# palisade:ignore x\"\nc: x#palisade:ignore K8S-1\n";
+        let got = inline_ignores(text);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got[0].line, 1);
+        assert!(got[0].rules.covers("K8S-040") && got[0].rules.covers("NET-001") && !got[0].rules.covers("K8S-041"));
+        assert_eq!(got[0].reason, "legacy image");
+        assert!(got[1].rules.covers("RBAC-001"));
+    }
+}
