@@ -1,10 +1,5 @@
 //! Throughput of `parse_documents` over a directory of manifests: `cargo run --example bench_load -- DIR [ROUNDS]`.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use palisade_input::{parse_documents, LoadOptions};
 use std::time::Instant;
@@ -14,10 +9,7 @@ fn walk(dir: &std::path::Path, out: &mut Vec<Vec<u8>>) {
         let p = e.unwrap().path();
         if p.is_dir() {
             walk(&p, out);
-        } else if matches!(
-            p.extension().and_then(|e| e.to_str()),
-            Some("yaml" | "yml" | "json")
-        ) {
+        } else if matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")) {
             out.push(std::fs::read(&p).unwrap());
         }
     }

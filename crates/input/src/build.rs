@@ -26,22 +26,12 @@ impl MapBuilder {
 
     /// Inserts or replaces `key`. When an explicitly written key is written again, returns the position of
     /// the earlier one and the key (a duplicate key).
-    pub(crate) fn insert(
-        &mut self,
-        key: String,
-        key_pos: Pos,
-        value: Node,
-        explicit: bool,
-    ) -> Option<(Pos, String)> {
+    pub(crate) fn insert(&mut self, key: String, key_pos: Pos, value: Node, explicit: bool) -> Option<(Pos, String)> {
         if let Some(i) = self.find(&key) {
             let was_explicit = self.explicit.get(i).copied().unwrap_or(false);
             if let Some(e) = self.entries.get_mut(i) {
                 let dup = (explicit && was_explicit).then(|| (e.key_pos, key.clone()));
-                *e = Entry {
-                    key,
-                    key_pos,
-                    value,
-                };
+                *e = Entry { key, key_pos, value };
                 if explicit {
                     if let Some(x) = self.explicit.get_mut(i) {
                         *x = true;
@@ -54,11 +44,7 @@ impl MapBuilder {
         if let Some(ix) = &mut self.index {
             ix.insert(key.clone(), self.entries.len());
         }
-        self.entries.push(Entry {
-            key,
-            key_pos,
-            value,
-        });
+        self.entries.push(Entry { key, key_pos, value });
         self.explicit.push(explicit);
         if self.index.is_none() && self.entries.len() > INDEX_FROM {
             self.index = Some(
@@ -148,10 +134,7 @@ mod tests {
         );
         let map = m.finish();
         assert_eq!(
-            map.entries()
-                .iter()
-                .map(|e| e.key.as_str())
-                .collect::<Vec<_>>(),
+            map.entries().iter().map(|e| e.key.as_str()).collect::<Vec<_>>(),
             ["a", "b"]
         );
         assert_eq!(map.get("a").and_then(Node::as_i64), Some(4));

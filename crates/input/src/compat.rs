@@ -55,9 +55,7 @@ impl LineHazards {
                 }
                 _ => {}
             }
-            let Some(nl) =
-                memchr::memchr2(b'\n', b'\r', bytes.get(line_start..).unwrap_or_default())
-            else {
+            let Some(nl) = memchr::memchr2(b'\n', b'\r', bytes.get(line_start..).unwrap_or_default()) else {
                 break;
             };
             line_start += nl + 1;
@@ -84,12 +82,7 @@ impl LineHazards {
 
     /// Hazards inside a scalar spanning `start..end`: a tab is an error unless `exempt` (quoted scalars,
     /// scalars in flow collections, a document that is a bare scalar); a `%` line there is content.
-    pub(crate) fn within(
-        &mut self,
-        start: usize,
-        end: usize,
-        exempt: bool,
-    ) -> Result<(), (usize, Hazard)> {
+    pub(crate) fn within(&mut self, start: usize, end: usize, exempt: bool) -> Result<(), (usize, Hazard)> {
         while let Some(&(at, hazard)) = self.items.get(self.next) {
             if at < start || at >= end {
                 break;
@@ -107,10 +100,7 @@ impl LineHazards {
 /// libyaml does not skip tabs after `-` ("found character that cannot start any token").
 pub(crate) fn tab_after_dash(bytes: &[u8], start: usize) -> bool {
     let before = bytes.get(..start).unwrap_or_default();
-    let blanks = before
-        .iter()
-        .rev()
-        .take_while(|&&c| c == b' ' || c == b'\t');
+    let blanks = before.iter().rev().take_while(|&&c| c == b' ' || c == b'\t');
     let mut saw_tab = false;
     let mut n = 0;
     for &c in blanks {
@@ -180,11 +170,7 @@ mod tests {
         let h = LineHazards::scan("a: 1\n\t\n%YAML 1.1\n%FOO\r\n\tb\rx\ty").unwrap();
         assert_eq!(
             h.items,
-            [
-                (5, Hazard::Tab),
-                (17, Hazard::UnknownDirective),
-                (23, Hazard::Tab)
-            ]
+            [(5, Hazard::Tab), (17, Hazard::UnknownDirective), (23, Hazard::Tab)]
         );
         assert!(LineHazards::scan("a: b\tc\n").is_none());
     }
@@ -202,10 +188,7 @@ mod tests {
     #[test]
     fn boms_at_line_starts() {
         assert_eq!(strip_line_boms("\u{feff}a: 1\n"), "\u{feff}a: 1\n");
-        assert_eq!(
-            strip_line_boms("a: 1\n---\n\u{feff}b: 2\n"),
-            "a: 1\n---\nb: 2\n"
-        );
+        assert_eq!(strip_line_boms("a: 1\n---\n\u{feff}b: 2\n"), "a: 1\n---\nb: 2\n");
         assert_eq!(strip_line_boms("a: x\u{feff}y\n"), "a: x\u{feff}y\n");
     }
 }

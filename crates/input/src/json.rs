@@ -78,12 +78,7 @@ impl JsonParser<'_> {
         self.lines.pos(offset)
     }
 
-    fn err_at(
-        &mut self,
-        offset: usize,
-        kind: ParseErrorKind,
-        message: impl Into<String>,
-    ) -> ParseError {
+    fn err_at(&mut self, offset: usize, kind: ParseErrorKind, message: impl Into<String>) -> ParseError {
         let p = self.pos(offset);
         ParseError::new(self.doc, p.line, p.col, kind, message)
     }
@@ -106,10 +101,7 @@ impl JsonParser<'_> {
             let mut node = match self.b.get(start) {
                 Some(&open @ (b'{' | b'[')) => {
                     if stack.len() >= self.opts.max_depth {
-                        let message = format!(
-                            "collections nested deeper than {} levels",
-                            self.opts.max_depth
-                        );
+                        let message = format!("collections nested deeper than {} levels", self.opts.max_depth);
                         return Err(self.err_at(start, ParseErrorKind::TooDeep, message));
                     }
                     self.i += 1;
@@ -119,10 +111,7 @@ impl JsonParser<'_> {
                             self.i += 1;
                             Node::new(pos, Value::Seq(Vec::new()))
                         } else {
-                            stack.push(Frame::Array {
-                                pos,
-                                items: Vec::new(),
-                            });
+                            stack.push(Frame::Array { pos, items: Vec::new() });
                             continue 'value;
                         }
                     } else if self.b.get(self.i) == Some(&b'}') {
@@ -167,13 +156,9 @@ impl JsonParser<'_> {
                             _ => return Err(self.unexpected("after array element")),
                         }
                     }
-                    Frame::Object {
-                        map, key, key_pos, ..
-                    } => {
+                    Frame::Object { map, key, key_pos, .. } => {
                         let last = *key_pos;
-                        if let Some((first, key)) =
-                            map.insert(std::mem::take(key), last, node, true)
-                        {
+                        if let Some((first, key)) = map.insert(std::mem::take(key), last, node, true) {
                             let mut pointer = pointer_of(&stack);
                             push_key(&mut pointer, &key);
                             duplicates.push(DuplicateKey {
@@ -202,9 +187,7 @@ impl JsonParser<'_> {
                 }
                 node = match stack.pop() {
                     Some(Frame::Array { pos, items }) => Node::new(pos, Value::Seq(items)),
-                    Some(Frame::Object { pos, map, .. }) => {
-                        Node::new(pos, Value::Map(map.finish()))
-                    }
+                    Some(Frame::Object { pos, map, .. }) => Node::new(pos, Value::Map(map.finish())),
                     None => return Ok(node_placeholder()),
                 };
             }
@@ -356,23 +339,16 @@ impl JsonParser<'_> {
                             j += 6;
                             let c = if (0xD800..0xE000).contains(&u) {
                                 // A surrogate: valid only as a high/low pair; otherwise U+FFFD (as Go does).
-                                let low = if self.b.get(j) == Some(&b'\\')
-                                    && self.b.get(j + 1) == Some(&b'u')
-                                {
+                                let low = if self.b.get(j) == Some(&b'\\') && self.b.get(j + 1) == Some(&b'u') {
                                     self.hex4(j + 2)
                                 } else {
                                     None
                                 };
                                 match low {
-                                    Some(lo)
-                                        if (0xD800..0xDC00).contains(&u)
-                                            && (0xDC00..0xE000).contains(&lo) =>
-                                    {
+                                    Some(lo) if (0xD800..0xDC00).contains(&u) && (0xDC00..0xE000).contains(&lo) => {
                                         j += 6;
-                                        char::from_u32(
-                                            0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00),
-                                        )
-                                        .unwrap_or('\u{fffd}')
+                                        char::from_u32(0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00))
+                                            .unwrap_or('\u{fffd}')
                                     }
                                     _ => '\u{fffd}',
                                 }

@@ -12,12 +12,7 @@
 
 #![cfg_attr(
     test,
-    allow(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing
-    )
+    allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)
 )]
 
 mod build;
@@ -40,9 +35,11 @@ use std::sync::Arc;
 pub struct LoadOptions {
     /// Files larger than this are not read (default 64 MiB).
     pub max_file_bytes: u64,
-    /// Deepest nesting of sequences and mappings (default 1000).
+    /// Deepest nesting of sequences and mappings (default 1000). Parsing is iterative, but cloning and
+    /// dropping a tree recurse once per level, so keep this in the thousands.
     pub max_depth: usize,
-    /// Budget of nodes created by alias expansion per file (default 1,000,000).
+    /// Budget of nodes created by alias expansion per file (default 1,000,000). go-yaml's own limit on the
+    /// share of aliased nodes in a document applies as well.
     pub max_alias_nodes: usize,
 }
 
@@ -71,10 +68,7 @@ pub struct LoadedDoc {
 pub fn parse_documents(bytes: &[u8], opts: &LoadOptions) -> (Vec<LoadedDoc>, Option<ParseError>) {
     let len = bytes.len() as u64;
     if len > opts.max_file_bytes {
-        let message = format!(
-            "file is {len} bytes, over the limit of {} bytes",
-            opts.max_file_bytes
-        );
+        let message = format!("file is {len} bytes, over the limit of {} bytes", opts.max_file_bytes);
         return (
             Vec::new(),
             Some(ParseError::new(1, 1, 1, ParseErrorKind::TooLarge, message)),
@@ -93,13 +87,7 @@ pub fn parse_documents(bytes: &[u8], opts: &LoadOptions) -> (Vec<LoadedDoc>, Opt
             let _ = offset;
             return (
                 Vec::new(),
-                Some(ParseError::new(
-                    1,
-                    1,
-                    1,
-                    ParseErrorKind::InvalidUtf8,
-                    message,
-                )),
+                Some(ParseError::new(1, 1, 1, ParseErrorKind::InvalidUtf8, message)),
             );
         }
     };
@@ -111,13 +99,7 @@ pub fn parse_documents(bytes: &[u8], opts: &LoadOptions) -> (Vec<LoadedDoc>, Opt
         let message = "binary file (NUL bytes), not a manifest";
         return (
             Vec::new(),
-            Some(ParseError::new(
-                1,
-                p.line,
-                p.col,
-                ParseErrorKind::Binary,
-                message,
-            )),
+            Some(ParseError::new(1, p.line, p.col, ParseErrorKind::Binary, message)),
         );
     }
     let text = match std::str::from_utf8(bytes) {
@@ -133,11 +115,7 @@ pub fn parse_documents(bytes: &[u8], opts: &LoadOptions) -> (Vec<LoadedDoc>, Opt
 }
 
 /// Invalid UTF-8 at `offset`: the YAML documents that end before the bad line, and the error.
-fn invalid_utf8(
-    bytes: &[u8],
-    offset: usize,
-    opts: &LoadOptions,
-) -> (Vec<LoadedDoc>, Option<ParseError>) {
+fn invalid_utf8(bytes: &[u8], offset: usize, opts: &LoadOptions) -> (Vec<LoadedDoc>, Option<ParseError>) {
     let p = text::pos_at(bytes, offset);
     let valid = std::str::from_utf8(bytes.get(..offset).unwrap_or_default()).unwrap_or_default();
     let line_start = valid.rfind('\n').map_or(0, |i| i + 1);
@@ -151,17 +129,8 @@ fn invalid_utf8(
             docs.pop();
         }
     }
-    let message = format!(
-        "invalid UTF-8 (byte 0x{:02x})",
-        bytes.get(offset).copied().unwrap_or(0)
-    );
-    let e = ParseError::new(
-        docs.len() + 1,
-        p.line,
-        p.col,
-        ParseErrorKind::InvalidUtf8,
-        message,
-    );
+    let message = format!("invalid UTF-8 (byte 0x{:02x})", bytes.get(offset).copied().unwrap_or(0));
+    let e = ParseError::new(docs.len() + 1, p.line, p.col, ParseErrorKind::InvalidUtf8, message);
     (docs, Some(e))
 }
 

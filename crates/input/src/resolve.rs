@@ -104,17 +104,11 @@ impl Scalar {
 
 /// Resolves a scalar the way go-yaml v2 decodes it into `interface{}`. `plain` is true for plain
 /// (unquoted, non-block) scalars. Errors carry go-yaml's message.
-pub(crate) fn resolve_scalar(
-    text: Cow<'_, str>,
-    plain: bool,
-    tag: TagKind,
-) -> Result<Value, String> {
+pub(crate) fn resolve_scalar(text: Cow<'_, str>, plain: bool, tag: TagKind) -> Result<Value, String> {
     match tag {
         TagKind::None if !plain => Ok(Value::Str(text.into_owned())),
         TagKind::None => Ok(resolve_untagged(&text, false).into_value(text)),
-        TagKind::Str | TagKind::NonSpecific | TagKind::Merge | TagKind::Other => {
-            Ok(Value::Str(text.into_owned()))
-        }
+        TagKind::Str | TagKind::NonSpecific | TagKind::Merge | TagKind::Other => Ok(Value::Str(text.into_owned())),
         TagKind::Binary => match decode_base64(&text) {
             Some(bytes) => Ok(Value::Str(String::from_utf8_lossy(&bytes).into_owned())),
             None => Err("!!binary value contains invalid base64 data".to_string()),
@@ -146,9 +140,7 @@ pub(crate) fn resolve_untagged(s: &str, timestamps: bool) -> Scalar {
         return Scalar::Null;
     };
     match first {
-        b'y' | b'Y' | b'n' | b'N' | b't' | b'T' | b'f' | b'F' | b'o' | b'O' | b'~' => {
-            lookup(s).unwrap_or(Scalar::Str)
-        }
+        b'y' | b'Y' | b'n' | b'N' | b't' | b'T' | b'f' | b'F' | b'o' | b'O' | b'~' => lookup(s).unwrap_or(Scalar::Str),
         b'.' => {
             if let Some(r) = lookup(s) {
                 return r;
@@ -173,12 +165,8 @@ pub(crate) fn resolve_untagged(s: &str, timestamps: bool) -> Scalar {
 
 fn lookup(s: &str) -> Option<Scalar> {
     Some(match s {
-        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
-            Scalar::Bool(true)
-        }
-        "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
-            Scalar::Bool(false)
-        }
+        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => Scalar::Bool(true),
+        "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => Scalar::Bool(false),
         "" | "~" | "null" | "Null" | "NULL" => Scalar::Null,
         ".nan" | ".NaN" | ".NAN" => Scalar::Float(f64::NAN),
         ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => Scalar::Float(f64::INFINITY),
@@ -227,15 +215,9 @@ pub(crate) fn go_parse_uint(s: &str, base: u32) -> Result<u64, ()> {
     let bytes = s.as_bytes();
     let (base, digits) = if base == 0 {
         match bytes {
-            [b'0', p, _, ..] if p.eq_ignore_ascii_case(&b'b') => {
-                (2, bytes.get(2..).unwrap_or_default())
-            }
-            [b'0', p, _, ..] if p.eq_ignore_ascii_case(&b'o') => {
-                (8, bytes.get(2..).unwrap_or_default())
-            }
-            [b'0', p, _, ..] if p.eq_ignore_ascii_case(&b'x') => {
-                (16, bytes.get(2..).unwrap_or_default())
-            }
+            [b'0', p, _, ..] if p.eq_ignore_ascii_case(&b'b') => (2, bytes.get(2..).unwrap_or_default()),
+            [b'0', p, _, ..] if p.eq_ignore_ascii_case(&b'o') => (8, bytes.get(2..).unwrap_or_default()),
+            [b'0', p, _, ..] if p.eq_ignore_ascii_case(&b'x') => (16, bytes.get(2..).unwrap_or_default()),
             [b'0', ..] => (8, bytes.get(1..).unwrap_or_default()),
             _ => (10, bytes),
         }
@@ -328,11 +310,7 @@ fn parse_decimal_float(s: &str) -> Option<f64> {
     let f: f64 = match s.parse() {
         Ok(f) => f,
         // Rust rejects a few forms Go accepts ("1.e5"): insert the missing fraction digit.
-        Err(_) => s
-            .replacen(".e", ".0e", 1)
-            .replacen(".E", ".0E", 1)
-            .parse()
-            .ok()?,
+        Err(_) => s.replacen(".e", ".0e", 1).replacen(".E", ".0E", 1).parse().ok()?,
     };
     f.is_finite().then_some(f)
 }
@@ -492,8 +470,7 @@ fn decode_base64(s: &str) -> Option<Vec<u8>> {
         n += 1;
         if n == 4 {
             let [a, b, c, d] = quad;
-            let bits =
-                (u32::from(a) << 18) | (u32::from(b) << 12) | (u32::from(c) << 6) | u32::from(d);
+            let bits = (u32::from(a) << 18) | (u32::from(b) << 12) | (u32::from(c) << 6) | u32::from(d);
             let bytes = bits.to_be_bytes();
             let keep = match pad {
                 0 => 3,
@@ -521,9 +498,7 @@ pub(crate) fn key_string(value: Value) -> Result<String, String> {
         Value::Float(f) => Ok(format_float32_g(f)),
         Value::Uint(u) => Err(format!("unsupported map key of type uint64 ({u})")),
         Value::Null => Err("unsupported map key: null".to_string()),
-        Value::Seq(_) | Value::Map(_) => {
-            Err("invalid map key: a sequence or mapping cannot be a key".to_string())
-        }
+        Value::Seq(_) | Value::Map(_) => Err("invalid map key: a sequence or mapping cannot be a key".to_string()),
     }
 }
 
@@ -673,19 +648,10 @@ mod tests {
             ("1e400", st("1e400")),
             ("9223372036854775807", Value::Int(i64::MAX)),
             ("-9223372036854775808", Value::Int(i64::MIN)),
-            (
-                "9223372036854775808",
-                Value::Uint(9_223_372_036_854_775_808),
-            ),
+            ("9223372036854775808", Value::Uint(9_223_372_036_854_775_808)),
             ("18446744073709551615", Value::Uint(u64::MAX)),
-            (
-                "18446744073709551616",
-                Value::Float(18_446_744_073_709_551_616.0),
-            ),
-            (
-                "-9223372036854775809",
-                Value::Float(-9_223_372_036_854_775_809.0),
-            ),
+            ("18446744073709551616", Value::Float(18_446_744_073_709_551_616.0)),
+            ("-9223372036854775809", Value::Float(-9_223_372_036_854_775_809.0)),
             ("0xFFFFFFFFFFFFFFFFF", st("0xFFFFFFFFFFFFFFFFF")),
             ("2001-12-14", st("2001-12-14")),
             ("2001-12-14T21:59:43.10Z", st("2001-12-14T21:59:43.10Z")),
@@ -730,10 +696,7 @@ mod tests {
     #[test]
     fn quoted_scalars_are_strings() {
         for s in ["yes", "0755", "null", ""] {
-            assert_eq!(
-                resolve_scalar(Cow::Borrowed(s), false, TagKind::None).unwrap(),
-                st(s)
-            );
+            assert_eq!(resolve_scalar(Cow::Borrowed(s), false, TagKind::None).unwrap(), st(s));
         }
     }
 

@@ -12,10 +12,7 @@ pub fn shared_dir() -> Result<Option<PathBuf>, String> {
         return if dir.is_dir() {
             Ok(Some(dir))
         } else {
-            Err(format!(
-                "PALISADE_SHARED={} is not a directory",
-                dir.display()
-            ))
+            Err(format!("PALISADE_SHARED={} is not a directory", dir.display()))
         };
     }
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared");

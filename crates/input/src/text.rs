@@ -43,10 +43,7 @@ pub(crate) fn pos_at(bytes: &[u8], offset: usize) -> Pos {
     if line == 1 && before.starts_with("\u{feff}".as_bytes()) {
         col = col.saturating_sub(1);
     }
-    Pos::new(
-        line,
-        u32::try_from(col).unwrap_or(u32::MAX).saturating_add(1),
-    )
+    Pos::new(line, u32::try_from(col).unwrap_or(u32::MAX).saturating_add(1))
 }
 
 /// Tracks positions for increasing byte offsets in one pass (lines end at `\n`).
@@ -79,13 +76,9 @@ impl<'a> LineTracker<'a> {
         match memchr::memrchr(b'\n', seg) {
             Some(last) => {
                 let lines = memchr::memchr_iter(b'\n', seg).count();
-                self.line = self
-                    .line
-                    .saturating_add(u32::try_from(lines).unwrap_or(u32::MAX));
+                self.line = self.line.saturating_add(u32::try_from(lines).unwrap_or(u32::MAX));
                 let tail = seg.get(last + 1..).unwrap_or_default();
-                self.col = u32::try_from(count_chars(tail))
-                    .unwrap_or(u32::MAX)
-                    .saturating_add(1);
+                self.col = u32::try_from(count_chars(tail)).unwrap_or(u32::MAX).saturating_add(1);
             }
             None => {
                 self.col = self

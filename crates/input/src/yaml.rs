@@ -10,10 +10,7 @@ use crate::error::{ParseError, ParseErrorKind};
 use crate::resolve::{key_string, resolve_scalar, TagKind};
 use crate::text::{count_chars, pos_at};
 use crate::{LoadOptions, LoadedDoc};
-use granit_parser::{
-    ErrorKind, Event, Marker, Parser, ScalarStyle, ScanError, Span, StructureStyle, Tag,
-    YamlVersion,
-};
+use granit_parser::{ErrorKind, Event, Marker, Parser, ScalarStyle, ScanError, Span, StructureStyle, Tag, YamlVersion};
 use palisade_core::{Node, Pos, Value};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -283,9 +280,7 @@ impl<'t, 'o> Builder<'t, 'o> {
         match event {
             Event::DocumentStart(_, version) => self.document_start(version, span)?,
             Event::DocumentEnd => self.document_end()?,
-            Event::Scalar(text, style, anchor, tag) => {
-                self.scalar(text, style, anchor, tag.as_deref(), span)?
-            }
+            Event::Scalar(text, style, anchor, tag) => self.scalar(text, style, anchor, tag.as_deref(), span)?,
             Event::SequenceStart(style, anchor, _) => {
                 let pos = match style {
                     StructureStyle::Block => self.dash_pos(span),
@@ -321,11 +316,7 @@ impl<'t, 'o> Builder<'t, 'o> {
         Ok(())
     }
 
-    fn document_start(
-        &mut self,
-        version: Option<YamlVersion>,
-        span: &Span,
-    ) -> Result<(), ParseError> {
+    fn document_start(&mut self, version: Option<YamlVersion>, span: &Span) -> Result<(), ParseError> {
         self.doc += 1;
         self.in_doc = true;
         if let Some(v) = version {
@@ -350,10 +341,7 @@ impl<'t, 'o> Builder<'t, 'o> {
     }
 
     fn document_end(&mut self) -> Result<(), ParseError> {
-        let root = self
-            .root
-            .take()
-            .unwrap_or_else(|| Node::new(self.doc_pos, Value::Null));
+        let root = self.root.take().unwrap_or_else(|| Node::new(self.doc_pos, Value::Null));
         if self.nonfinite {
             if let Some((pos, f)) = find_nonfinite(&root) {
                 let message = format!(
@@ -376,11 +364,7 @@ impl<'t, 'o> Builder<'t, 'o> {
     /// libyaml does not skip a tab after a block sequence's `-` ("found character that cannot start any
     /// token").
     fn check_tab_after_dash(&self, span: &Span) -> Result<(), ParseError> {
-        let in_block_seq = self.shape.last()
-            == Some(&Shape {
-                flow: false,
-                seq: true,
-            });
+        let in_block_seq = self.shape.last() == Some(&Shape { flow: false, seq: true });
         let start = span.start.byte_offset().unwrap_or(0);
         if in_block_seq && compat::tab_after_dash(self.text.as_bytes(), start) {
             let message = "found character that cannot start any token (a tab after '-')";
@@ -390,12 +374,7 @@ impl<'t, 'o> Builder<'t, 'o> {
     }
 
     /// Reports the line-start tabs and directives libyaml rejects that come before (or inside) this event.
-    fn check_hazards(
-        &mut self,
-        event: &Event<'t>,
-        span: &Span,
-        end: usize,
-    ) -> Result<(), ParseError> {
+    fn check_hazards(&mut self, event: &Event<'t>, span: &Span, end: usize) -> Result<(), ParseError> {
         if matches!(event, Event::Anchor(..) | Event::StreamStart) {
             return Ok(());
         }
@@ -433,11 +412,7 @@ impl<'t, 'o> Builder<'t, 'o> {
             return pos;
         }
         let before = self.text.as_bytes().get(..start).unwrap_or_default();
-        let blanks = before
-            .iter()
-            .rev()
-            .take_while(|&&c| c == b' ' || c == b'\t')
-            .count();
+        let blanks = before.iter().rev().take_while(|&&c| c == b' ' || c == b'\t').count();
         let dash = start.saturating_sub(blanks + 1);
         if blanks > 0 && before.get(dash) == Some(&b'-') {
             let back = u32::try_from(blanks + 1).unwrap_or(0);
@@ -495,10 +470,7 @@ impl<'t, 'o> Builder<'t, 'o> {
         if line_start == 0 && self.text.starts_with('\u{feff}') {
             col = col.saturating_sub(1);
         }
-        Pos::new(
-            line,
-            u32::try_from(col).unwrap_or(u32::MAX).saturating_add(1),
-        )
+        Pos::new(line, u32::try_from(col).unwrap_or(u32::MAX).saturating_add(1))
     }
 
     fn scalar(
@@ -543,8 +515,7 @@ impl<'t, 'o> Builder<'t, 'o> {
         );
         if awaiting_key
             && text == "<<"
-            && ((plain && tag == TagKind::None)
-                || matches!(tag, TagKind::NonSpecific | TagKind::Merge))
+            && ((plain && tag == TagKind::None) || matches!(tag, TagKind::NonSpecific | TagKind::Merge))
         {
             if let Some(Frame {
                 slot: Slot::Map { pending, .. },
@@ -565,23 +536,13 @@ impl<'t, 'o> Builder<'t, 'o> {
             }
             return Ok(());
         }
-        let value =
-            resolve_scalar(text, plain, tag).map_err(|m| self.err(pos, ParseErrorKind::Tag, m))?;
+        let value = resolve_scalar(text, plain, tag).map_err(|m| self.err(pos, ParseErrorKind::Tag, m))?;
         if let Value::Float(f) = value {
             if !f.is_finite() {
                 self.nonfinite = true;
             }
         }
-        self.complete(
-            Node::new(pos, value),
-            Size {
-                count: 1,
-                height: 0,
-            },
-            anchor,
-            false,
-            pos,
-        )
+        self.complete(Node::new(pos, value), Size { count: 1, height: 0 }, anchor, false, pos)
     }
 
     fn open(&mut self, pos: Pos, anchor: usize, slot: Slot) -> Result<(), ParseError> {
@@ -590,10 +551,7 @@ impl<'t, 'o> Builder<'t, 'o> {
             return Err(self.err(
                 pos,
                 ParseErrorKind::TooDeep,
-                format!(
-                    "collections nested deeper than {} levels",
-                    self.opts.max_depth
-                ),
+                format!("collections nested deeper than {} levels", self.opts.max_depth),
             ));
         }
         self.stack.push(Frame {
@@ -618,13 +576,7 @@ impl<'t, 'o> Builder<'t, 'o> {
             count: frame.count,
             height: frame.height,
         };
-        self.complete(
-            Node::new(frame.pos, value),
-            size,
-            frame.anchor,
-            false,
-            frame.pos,
-        )
+        self.complete(Node::new(frame.pos, value), size, frame.anchor, false, frame.pos)
     }
 
     fn alias(&mut self, id: usize, span: &Span) -> Result<(), ParseError> {
@@ -680,14 +632,7 @@ impl<'t, 'o> Builder<'t, 'o> {
 
     /// Attaches a finished node to its parent (or makes it the document root). `at` is where the node was
     /// written (the alias for an alias), used as the key position when the node is a key.
-    fn complete(
-        &mut self,
-        node: Node,
-        size: Size,
-        anchor: usize,
-        from_alias: bool,
-        at: Pos,
-    ) -> Result<(), ParseError> {
+    fn complete(&mut self, node: Node, size: Size, anchor: usize, from_alias: bool, at: Pos) -> Result<(), ParseError> {
         if anchor != 0 {
             let anchored = Anchored {
                 node: node.clone(),

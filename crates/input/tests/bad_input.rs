@@ -1,14 +1,7 @@
 //! Bad and hostile input: each gives the right error kind, document and line, and returns quickly.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-use palisade_input::{
-    load_file, parse_documents, LoadOptions, LoadedDoc, ParseError, ParseErrorKind,
-};
+use palisade_input::{load_file, parse_documents, LoadOptions, LoadedDoc, ParseError, ParseErrorKind};
 
 fn parse(bytes: &[u8]) -> (Vec<LoadedDoc>, ParseError) {
     let (docs, err) = parse_documents(bytes, &LoadOptions::default());
@@ -25,10 +18,7 @@ fn fails(bytes: &[u8], kind: ParseErrorKind, document: usize, line: u32) -> Pars
 #[test]
 fn invalid_yaml() {
     let e = fails(b"a: b: c\n", ParseErrorKind::Syntax, 1, 1);
-    assert!(
-        e.to_string().starts_with("document 1, line 1, column "),
-        "{e}"
-    );
+    assert!(e.to_string().starts_with("document 1, line 1, column "), "{e}");
     fails(b"a:\n  - x\n  y: 1\n", ParseErrorKind::Syntax, 1, 3);
     fails(b"key: [a, b\n", ParseErrorKind::Syntax, 1, 1);
     fails(b"a: 'unterminated\n", ParseErrorKind::Syntax, 1, 1);
@@ -42,10 +32,7 @@ fn error_in_a_later_document_keeps_the_earlier_ones() {
     assert_eq!((e.kind, e.document), (ParseErrorKind::Syntax, 3));
     let (docs, e) = parse(b"{\"a\": 1}\n{\"b\": }\n");
     assert_eq!(docs.len(), 1);
-    assert_eq!(
-        (e.kind, e.document, e.line, e.column),
-        (ParseErrorKind::Json, 2, 2, 7)
-    );
+    assert_eq!((e.kind, e.document, e.line, e.column), (ParseErrorKind::Json, 2, 2, 7));
 }
 
 #[test]
@@ -56,20 +43,13 @@ fn tabs_in_indentation() {
         1,
         4,
     );
-    assert!(
-        e.message
-            .contains("found character that cannot start any token"),
-        "{e}"
-    );
+    assert!(e.message.contains("found character that cannot start any token"), "{e}");
 }
 
 #[test]
 fn yaml_1_2_directive_is_rejected() {
     let e = fails(b"%YAML 1.2\n---\na: yes\n", ParseErrorKind::Syntax, 1, 1);
-    assert!(
-        e.message.contains("found incompatible YAML document"),
-        "{e}"
-    );
+    assert!(e.message.contains("found incompatible YAML document"), "{e}");
     let (docs, err) = parse_documents(b"%YAML 1.1\n---\na: yes\n", &LoadOptions::default());
     assert!(err.is_none());
     assert_eq!(docs[0].root.get("a").and_then(|n| n.as_bool()), Some(true));
@@ -97,11 +77,7 @@ fn binary_file() {
 #[test]
 fn utf16_with_bom_is_read() {
     let mut bytes = vec![0xFF, 0xFE];
-    bytes.extend(
-        "kind: Pod\nx: yes\n"
-            .encode_utf16()
-            .flat_map(u16::to_le_bytes),
-    );
+    bytes.extend("kind: Pod\nx: yes\n".encode_utf16().flat_map(u16::to_le_bytes));
     let (docs, err) = parse_documents(&bytes, &LoadOptions::default());
     assert!(err.is_none(), "{err:?}");
     assert_eq!(docs[0].root.get("x").and_then(|n| n.as_bool()), Some(true));
@@ -212,8 +188,7 @@ fn unrendered_templates() {
     let helm = b"{{- if .Values.enabled }}\napiVersion: v1\nkind: ConfigMap\n{{- end }}\n";
     let e = fails(helm, ParseErrorKind::Template, 1, 1);
     assert!(
-        e.message
-            .contains("unrendered Helm/Go template ({{ ... }} at line 1)"),
+        e.message.contains("unrendered Helm/Go template ({{ ... }} at line 1)"),
         "{e}"
     );
     assert!(e.message.contains("helm template"), "{e}");
@@ -234,17 +209,9 @@ fn unrendered_templates() {
 fn keys_kubernetes_rejects() {
     fails(b"? [a]\n: 1\n", ParseErrorKind::UnsupportedKey, 1, 1);
     fails(b"a: 1\n~: 2\n", ParseErrorKind::UnsupportedKey, 1, 2);
-    fails(
-        b"18446744073709551615: x\n",
-        ParseErrorKind::UnsupportedKey,
-        1,
-        1,
-    );
+    fails(b"18446744073709551615: x\n", ParseErrorKind::UnsupportedKey, 1, 1);
     // Float, bool and int keys become strings.
-    let (docs, err) = parse_documents(
-        b"1.5: a\n0x10: b\nyes: c\n.inf: d\n",
-        &LoadOptions::default(),
-    );
+    let (docs, err) = parse_documents(b"1.5: a\n0x10: b\nyes: c\n.inf: d\n", &LoadOptions::default());
     assert!(err.is_none());
     let keys: Vec<_> = docs[0]
         .root
@@ -262,18 +229,13 @@ fn values_json_cannot_hold() {
     fails(b"a: 1\nb: .nan\n", ParseErrorKind::UnsupportedValue, 1, 2);
     fails(b"a: [-.inf]\n", ParseErrorKind::UnsupportedValue, 1, 1);
     // Overwritten by a later duplicate: never reaches JSON.
-    assert!(parse_documents(b"a: .nan\na: 1\n", &LoadOptions::default())
-        .1
-        .is_none());
+    assert!(parse_documents(b"a: .nan\na: 1\n", &LoadOptions::default()).1.is_none());
 }
 
 #[test]
 fn tag_and_merge_errors() {
     let e = fails(b"a: !!int abc\n", ParseErrorKind::Tag, 1, 1);
-    assert!(
-        e.message.contains("cannot decode !!str `abc` as a !!int"),
-        "{e}"
-    );
+    assert!(e.message.contains("cannot decode !!str `abc` as a !!int"), "{e}");
     fails(b"a: !!binary '%%%'\n", ParseErrorKind::Tag, 1, 1);
     fails(b"a:\n  <<: 1\n", ParseErrorKind::Merge, 1, 2);
     fails(b"s: &s [1]\na:\n  <<: *s\n", ParseErrorKind::Merge, 1, 3);
@@ -294,12 +256,7 @@ fn invalid_json() {
         b"{\"a\": 1} x",
     ] {
         let (_, e) = parse(bad);
-        assert_eq!(
-            e.kind,
-            ParseErrorKind::Json,
-            "{}: {e}",
-            String::from_utf8_lossy(bad)
-        );
+        assert_eq!(e.kind, ParseErrorKind::Json, "{}: {e}", String::from_utf8_lossy(bad));
     }
     let (docs, err) = parse_documents(
         b"{\"s\": \"\\ud83d\\ude00 \\ud800 \\u00e9\", \"n\": -0.5e1}",
@@ -323,22 +280,14 @@ fn load_file_reports_errors_with_the_file() {
         (e.file.as_str(), e.document, e.kind),
         ("bad.yaml", 2, ParseErrorKind::Syntax)
     );
-    assert!(
-        e.to_string().starts_with("bad.yaml: document 2, line "),
-        "{e}"
-    );
+    assert!(e.to_string().starts_with("bad.yaml: document 2, line "), "{e}");
 }
 
 #[test]
 fn tabs_at_line_starts_like_libyaml() {
     // A blank or comment line that starts with a tab is an error in block context...
     fails(b"a: 1\n\t\nb: 2\n", ParseErrorKind::Syntax, 1, 2);
-    fails(
-        b"a: \"x\"\n\t# comment\nb: 2\n",
-        ParseErrorKind::Syntax,
-        1,
-        2,
-    );
+    fails(b"a: \"x\"\n\t# comment\nb: 2\n", ParseErrorKind::Syntax, 1, 2);
     fails(b"a: |\n  x\n\t\n  y\n", ParseErrorKind::Syntax, 1, 3);
     fails(b"a: 1\n---\n\t\nb: 2\n", ParseErrorKind::Syntax, 2, 3);
     // ...but not inside quoted scalars or flow collections, nor after the line start.
@@ -363,10 +312,7 @@ fn directives_and_boms_like_libyaml() {
     assert!(err.is_none(), "{err:?}");
     assert_eq!(docs[0].root.get_str("a"), Some("1"));
     // A byte-order mark at the start of a later line (concatenated files) is skipped.
-    let (docs, err) = parse_documents(
-        "a: 1\n---\n\u{feff}b: 2\n".as_bytes(),
-        &LoadOptions::default(),
-    );
+    let (docs, err) = parse_documents("a: 1\n---\n\u{feff}b: 2\n".as_bytes(), &LoadOptions::default());
     assert!(err.is_none(), "{err:?}");
     assert_eq!(docs[1].root.get("b").and_then(|n| n.as_i64()), Some(2));
 }
@@ -377,16 +323,8 @@ fn more_libyaml_strictness() {
     fails(b"a:\n-\tb\n", ParseErrorKind::Syntax, 1, 2);
     fails(b"- x\n- \ty\n", ParseErrorKind::Syntax, 1, 2);
     // libyaml rejects \u escapes of UTF-16 surrogates (JSON-style pairs) in YAML strings.
-    fails(
-        b"a: 1\nb: \"\\ud83d\\ude00\"\n",
-        ParseErrorKind::Syntax,
-        1,
-        2,
-    );
-    let (docs, err) = parse_documents(
-        b"a: \"\\U0001F600 \\\\ud83d \\t\"\n",
-        &LoadOptions::default(),
-    );
+    fails(b"a: 1\nb: \"\\ud83d\\ude00\"\n", ParseErrorKind::Syntax, 1, 2);
+    let (docs, err) = parse_documents(b"a: \"\\U0001F600 \\\\ud83d \\t\"\n", &LoadOptions::default());
     assert!(err.is_none(), "{err:?}");
     assert_eq!(docs[0].root.get_str("a"), Some("\u{1F600} \\ud83d \t"));
     // A byte-order mark inside a line is content.
@@ -402,8 +340,5 @@ fn syntax_errors_come_before_decoding_errors_in_a_document() {
     fails(b"a: !!int x\nb: 1\n---\nc: [\n", ParseErrorKind::Tag, 1, 1);
     let (docs, e) = parse(b"ok: 1\n---\n? [k]\n: v\nb: 2\n");
     assert_eq!(docs.len(), 1);
-    assert_eq!(
-        (e.kind, e.document, e.line),
-        (ParseErrorKind::UnsupportedKey, 2, 3)
-    );
+    assert_eq!((e.kind, e.document, e.line), (ParseErrorKind::UnsupportedKey, 2, 3));
 }

@@ -1,10 +1,5 @@
 //! Every file of the `_k8syaml.jsonl` oracles (recorded from kubectl's own decoder) must read the same.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use palisade_input::{parse_documents, testdata, LoadOptions};
 use serde_json::Value as Json;
@@ -55,8 +50,7 @@ fn first_difference(got: &Json, want: &Json, at: &str) -> Option<String> {
 /// Checks every line of one oracle file; returns (compared, disagreements).
 fn check_oracle(jsonl: &Path) -> (usize, Vec<String>) {
     let dir = jsonl.parent().unwrap();
-    let text =
-        std::fs::read_to_string(jsonl).unwrap_or_else(|e| panic!("{}: {e}", jsonl.display()));
+    let text = std::fs::read_to_string(jsonl).unwrap_or_else(|e| panic!("{}: {e}", jsonl.display()));
     let opts = LoadOptions::default();
     let mut compared = 0;
     let mut bad = Vec::new();
@@ -83,11 +77,7 @@ fn check_oracle(jsonl: &Path) -> (usize, Vec<String>) {
         let want = rec["docs"].as_array().unwrap();
         let got: Vec<Json> = docs.iter().map(|d| d.root.to_json()).collect();
         if got.len() != want.len() {
-            bad.push(format!(
-                "{rel}: got {} documents, want {}",
-                got.len(),
-                want.len()
-            ));
+            bad.push(format!("{rel}: got {} documents, want {}", got.len(), want.len()));
             continue;
         }
         for (i, (g, w)) in got.iter().zip(want).enumerate() {
@@ -107,10 +97,7 @@ fn oracle_agreement() {
     };
     let mut total = 0;
     let mut all_bad = Vec::new();
-    for rel in [
-        "conformance/yaml/_k8syaml.jsonl",
-        "corpus/k8s-manifests/_k8syaml.jsonl",
-    ] {
+    for rel in ["conformance/yaml/_k8syaml.jsonl", "corpus/k8s-manifests/_k8syaml.jsonl"] {
         let (n, bad) = check_oracle(&shared.join(rel));
         eprintln!("{rel}: {} of {n} files agree", n - bad.len());
         total += n;

@@ -1,10 +1,5 @@
 //! Line and column of keys and values.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use palisade_core::{Node, Pos};
 use palisade_input::{load_file, parse_documents, LoadOptions, LoadedDoc};
@@ -41,10 +36,7 @@ fn block_mapping() {
     assert_eq!(at(&root, &["kind"]), (p(2, 1), p(2, 9)));
     assert_eq!(at(&root, &["metadata"]), (p(3, 1), p(4, 3)));
     assert_eq!(at(&root, &["metadata", "name"]), (p(4, 3), p(4, 9)));
-    assert_eq!(
-        at(&root, &["metadata", "labels", "app"]),
-        (p(6, 5), p(6, 10))
-    );
+    assert_eq!(at(&root, &["metadata", "labels", "app"]), (p(6, 5), p(6, 10)));
 }
 
 #[test]
@@ -52,11 +44,7 @@ fn flow_mapping_and_sequence() {
     let root = one("spec: {containers: [{name: c, image: \"nginx\"}], hostPID: true}\n");
     assert_eq!(at(&root, &["spec"]), (p(1, 1), p(1, 7)));
     assert_eq!(at(&root, &["spec", "containers"]), (p(1, 8), p(1, 20)));
-    let c = &root
-        .path(&["spec", "containers"])
-        .unwrap()
-        .as_seq()
-        .unwrap()[0];
+    let c = &root.path(&["spec", "containers"]).unwrap().as_seq().unwrap()[0];
     assert_eq!(c.pos, p(1, 21));
     assert_eq!(
         c.entry("name").map(|e| (e.key_pos, e.value.pos)),
@@ -156,9 +144,7 @@ fn json_positions() {
 
 #[test]
 fn duplicate_keys_are_recorded() {
-    let d = docs(
-        "spec:\n  hostNetwork: false\n  containers:\n  - a: 1\n    a: 2\n  hostNetwork: true\n",
-    );
+    let d = docs("spec:\n  hostNetwork: false\n  containers:\n  - a: 1\n    a: 2\n  hostNetwork: true\n");
     let dups: Vec<_> = d[0]
         .duplicate_keys
         .iter()
@@ -171,10 +157,7 @@ fn duplicate_keys_are_recorded() {
             ("/spec/hostNetwork", p(2, 3), p(6, 3))
         ]
     );
-    assert_eq!(
-        d[0].root.path(&["spec", "hostNetwork"]).unwrap().as_bool(),
-        Some(true)
-    );
+    assert_eq!(d[0].root.path(&["spec", "hostNetwork"]).unwrap().as_bool(), Some(true));
     // Keys overridden through a merge are not duplicates.
     let d = docs("b: &b {x: 1}\nm:\n  x: 0\n  <<: *b\n");
     assert!(d[0].duplicate_keys.is_empty());
@@ -203,10 +186,7 @@ fn list_items_become_objects_with_their_pointer() {
     assert_eq!(&*o.source.file, "list.yaml");
     assert_eq!(o.root.pos, p(7, 3));
     assert_eq!(o.root.entry("metadata").unwrap().key_pos, p(9, 3));
-    let loc = o.location(
-        o.root.path(&["metadata", "name"]).unwrap().pos,
-        "/metadata/name",
-    );
+    let loc = o.location(o.root.path(&["metadata", "name"]).unwrap().pos, "/metadata/name");
     assert_eq!(
         (loc.line, loc.column, loc.pointer.as_str()),
         (10, 11, "/items/1/metadata/name")

@@ -1,11 +1,6 @@
 //! A small deterministic stand-in for the fuzz target (`fuzz/`): mutated manifests never panic, every
 //! position is 1-based, and reading is deterministic.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use palisade_core::{Node, Value};
 use palisade_input::{load_file, parse_documents, LoadOptions};
