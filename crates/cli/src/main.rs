@@ -26,6 +26,13 @@ enum Format {
     Json,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum RulesFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Scan manifests (files, directories, or - for stdin) for security problems.
@@ -34,7 +41,7 @@ enum Command {
     Rules {
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
-        format: Format,
+        format: RulesFormat,
     },
     /// Print one rule's documentation.
     Rule {
@@ -166,16 +173,17 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
     })
 }
 
-fn run_rules(format: Format) -> Result<ExitCode> {
+fn run_rules(format: RulesFormat) -> Result<ExitCode> {
     let all = palisade_rules::all();
     let text = match format {
-        Format::Json => {
+        RulesFormat::Markdown => palisade_rules::docs::table(all),
+        RulesFormat::Json => {
             let rows: Vec<_> = all.iter().map(|r| rule_json(*r)).collect();
             let mut s = serde_json::to_string_pretty(&rows)?;
             s.push('\n');
             s
         }
-        Format::Text => {
+        RulesFormat::Text => {
             let mut s = String::new();
             for r in all {
                 let m = r.meta();

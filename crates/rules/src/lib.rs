@@ -4,14 +4,10 @@
 
 #![cfg_attr(
     test,
-    allow(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing
-    )
+    allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)
 )]
 
+pub mod docs;
 pub mod hardening;
 pub mod hygiene;
 pub mod images;
@@ -95,21 +91,13 @@ mod tests {
                 m.family,
                 m.name.replace('-', "_")
             );
-            assert!(
-                std::path::Path::new(&file).is_file(),
-                "{}: expected {file}",
-                m.id
-            );
+            assert!(std::path::Path::new(&file).is_file(), "{}: expected {file}", m.id);
             assert!(
                 !m.summary.contains('\n') && !m.summary.is_empty(),
                 "{}: summary must be one line",
                 m.id
             );
-            assert!(
-                m.remediation.ends_with('.'),
-                "{}: remediation must end with '.'",
-                m.id
-            );
+            assert!(m.remediation.ends_with('.'), "{}: remediation must end with '.'", m.id);
             assert!(
                 m.remediation.matches(". ").count() <= 1,
                 "{}: remediation longer than two sentences",
@@ -118,11 +106,7 @@ mod tests {
             assert!(!m.references.is_empty(), "{}: no references", m.id);
             let headings: Vec<_> = m.docs.lines().filter(|l| l.starts_with('#')).collect();
             assert_eq!(headings, SECTIONS, "{}: docs sections", m.id);
-            assert!(
-                m.docs.contains("```yaml"),
-                "{}: docs need a YAML example",
-                m.id
-            );
+            assert!(m.docs.contains("```yaml"), "{}: docs need a YAML example", m.id);
             assert!(
                 m.docs.contains(pss::util::PSS_DOCS),
                 "{}: docs must cite the PSS page",
@@ -138,11 +122,7 @@ mod tests {
             let Some(c) = m.pss else { continue };
             match c.level {
                 PssLevel::Baseline => {
-                    assert!(
-                        m.profiles.starts_with(&["pss-baseline", "pss-restricted"]),
-                        "{}",
-                        m.id
-                    );
+                    assert!(m.profiles.starts_with(&["pss-baseline", "pss-restricted"]), "{}", m.id);
                 }
                 _ => {
                     assert!(m.profiles.starts_with(&["pss-restricted"]), "{}", m.id);
@@ -151,19 +131,9 @@ mod tests {
             }
             for (overridden, from) in c.overrides {
                 let other = find(overridden).and_then(|r| r.meta().pss);
-                let other =
-                    other.unwrap_or_else(|| panic!("{} overrides unknown {overridden}", m.id));
-                assert_eq!(
-                    other.level,
-                    PssLevel::Baseline,
-                    "{} overrides {overridden}",
-                    m.id
-                );
-                assert!(
-                    *from >= c.since,
-                    "{} overrides {overridden} before it exists",
-                    m.id
-                );
+                let other = other.unwrap_or_else(|| panic!("{} overrides unknown {overridden}", m.id));
+                assert_eq!(other.level, PssLevel::Baseline, "{} overrides {overridden}", m.id);
+                assert!(*from >= c.since, "{} overrides {overridden} before it exists", m.id);
             }
         }
     }
