@@ -82,9 +82,8 @@ pub fn parse_documents(bytes: &[u8], opts: &LoadOptions) -> (Vec<LoadedDoc>, Opt
             transcoded = s;
             transcoded.as_bytes()
         }
-        Some(Err(offset)) => {
-            let message = "invalid UTF-16: unpaired surrogate";
-            let _ = offset;
+        Some(Err(unit)) => {
+            let message = format!("invalid UTF-16: unpaired surrogate at byte {unit}");
             return (
                 Vec::new(),
                 Some(ParseError::new(1, 1, 1, ParseErrorKind::InvalidUtf8, message)),
