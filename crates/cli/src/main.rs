@@ -3,13 +3,14 @@
 
 mod config;
 mod discover;
+mod output;
 mod scan;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use palisade_core::{Engine, PssLevel, PssPolicy, PssVersion, Rule, Severity};
 use palisade_input::LoadOptions;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -18,12 +19,6 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum Format {
-    Text,
-    Json,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -55,9 +50,8 @@ struct ScanArgs {
     /// Files, directories (recursive; *.yaml, *.yml, *.json; .gitignore honoured) or - for standard input.
     #[arg(required = true)]
     paths: Vec<String>,
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value = "text")]
-    format: Format,
+    #[command(flatten)]
+    output: output::OutputArgs,
     /// Exit 1 when a finding is at or above this severity (info, low, medium, high, critical).
     #[arg(long, default_value = "high")]
     fail_on: Severity,
@@ -85,9 +79,6 @@ struct ScanArgs {
     /// Ignore `palisade.io/ignore` annotations and `# palisade:ignore` comments (config exemptions still apply).
     #[arg(long)]
     no_inline_exemptions: bool,
-    /// Never colour the output (colour is used only on a terminal and when NO_COLOR is unset).
-    #[arg(long)]
-    no_color: bool,
 }
 
 fn parse_size(s: &str) -> Result<u64> {
@@ -106,7 +97,7 @@ fn parse_size(s: &str) -> Result<u64> {
 }
 
 /// Writes to stdout; a closed pipe (e.g. `| head`) is not an error.
-fn emit(text: &str) -> Result<()> {
+pub(crate) fn emit(text: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
@@ -155,15 +146,7 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
     };
     let result = scan::run(&inputs, discover_errors, stdin.as_deref(), &opts);
 
-    let rendered = match args.format {
-        Format::Json => palisade_report::json::render(&result, env!("CARGO_PKG_VERSION")),
-        Format::Text => {
-            let color = !args.no_color && std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
-            let sources = scan::Sources::new(stdin.as_deref());
-            palisade_report::text::render(&result, &sources, palisade_report::text::TextOptions { color })
-        }
-    };
-    emit(&rendered)?;
+    output::write(&args.output, &result, stdin.as_deref())?;
     Ok(if !result.errors.is_empty() {
         ExitCode::from(2)
     } else if result.findings.iter().any(|f| f.severity >= args.fail_on) {
