@@ -1,5 +1,6 @@
 //! Finds the files to scan: explicit files as given, directories recursively (honouring .gitignore and
-//! .ignore, skipping hidden entries) keeping `*.yaml`, `*.yml` and `*.json`, and `-` for standard input.
+//! .ignore, skipping hidden entries) keeping `*.yaml`, `*.yml`, `*.json` and Terraform `*.tf` / `*.tfvars`, and `-`
+//! for standard input.
 
 use std::path::{Path, PathBuf};
 
@@ -42,7 +43,10 @@ pub struct DiscoverError {
 }
 
 fn is_manifest(path: &Path) -> bool {
-    matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json"))
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml" | "json" | "tf" | "tfvars")
+    )
 }
 
 /// Expands the command-line paths into inputs, in a stable order (arguments in order, directory contents

@@ -98,6 +98,7 @@ fn load_input(input: &Input, stdin: Option<&[u8]>, opts: &LoadOptions) -> Loaded
         documents: load.documents,
         skipped: load.skipped_non_k8s,
         comments,
+        aks: load.aks,
     }
 }
 
@@ -126,7 +127,8 @@ struct Checked {
 }
 
 fn check_loaded(label: String, l: Loaded, ns_index: &NamespaceIndex, opts: &ScanOptions) -> Checked {
-    let batch = palisade_core::scan::check_batch(opts.engine, opts.params, ns_index, &l.objects);
+    let mut batch = palisade_core::scan::check_batch(opts.engine, opts.params, ns_index, &l.objects);
+    batch.index.aks.extend(l.aks);
     Checked {
         label,
         batch,

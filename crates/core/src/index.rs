@@ -235,6 +235,8 @@ pub struct ScanIndex {
     pub workloads: Vec<Workload>,
     /// Every namespace a scanned namespaced object names (`default` for namespaced objects without one).
     pub namespaces_used: BTreeSet<String>,
+    /// AKS cluster configuration read from Terraform, ARM/Bicep and `az` files in the same scan.
+    pub aks: crate::aks::AksInputs,
 }
 
 /// Kinds that are cluster-scoped (never counted as using a namespace).
@@ -280,6 +282,7 @@ impl ScanIndex {
         self.objects.extend(other.objects);
         self.workloads.extend(other.workloads);
         self.namespaces_used.extend(other.namespaces_used);
+        self.aks.extend(other.aks);
     }
 
     /// Retained objects of `kind`.

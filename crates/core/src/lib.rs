@@ -1,8 +1,12 @@
-#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
+#![cfg_attr(
+    test,
+    allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)
+)]
 //! Palisade core: the positioned document model, Kubernetes object views, findings, rules and the engine.
 //!
 //! Library code here never prints and never panics; inputs and renderers live in other crates.
 
+pub mod aks;
 pub mod config;
 pub mod engine;
 pub mod finding;

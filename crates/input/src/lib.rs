@@ -174,6 +174,8 @@ pub struct FileLoad {
     pub errors: Vec<LoadError>,
     /// Duplicate keys, with the document they are in.
     pub duplicate_keys: Vec<(usize, DuplicateKey)>,
+    /// AKS cluster configuration found in the file (Terraform, ARM/Bicep JSON, `az aks show` output).
+    pub aks: palisade_core::aks::AksInputs,
 }
 
 /// Loads one file: every document that is a Kubernetes object (or a `List` of them).
