@@ -36,6 +36,7 @@ struct Loaded {
     documents: usize,
     skipped: usize,
     comments: Vec<InlineIgnore>,
+    aks: palisade_core::aks::AksInputs,
 }
 
 impl Loaded {
@@ -46,6 +47,7 @@ impl Loaded {
             documents: 0,
             skipped: 0,
             comments: Vec::new(),
+            aks: Default::default(),
         }
     }
 }
