@@ -18,7 +18,7 @@ def run(cmd):
     _, status, ru = os.wait4(p.pid, 0)
     wall = time.perf_counter() - t0
     code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 1):
+    if code not in (0, 1, 2):
         sys.exit(f"command failed with exit {code}: {' '.join(cmd)}")
     return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024.0
 
@@ -26,6 +26,9 @@ def run(cmd):
 def measure(cmd, runs):
     rs = [run(cmd) for _ in range(runs)]
     return tuple(statistics.median(x[i] for x in rs) for i in range(3))
+
+
+# Exit 2 is accepted: the real-world corpus holds unrendered Helm templates, which are reported as tool errors.
 
 
 def count_objects(binary, path):
