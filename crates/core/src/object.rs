@@ -78,16 +78,16 @@ impl K8sObject {
             None => &self.root,
         };
         let metadata = parent.get("metadata");
+        let key_pos = match path.split_last() {
+            Some((last, _)) => parent.entry(last).map_or(spec.pos, |e| e.key_pos),
+            None => spec.pos,
+        };
         let mut pointer = String::new();
         for p in path.iter() {
             pointer.push('/');
             pointer.push_str(p);
         }
-        Some(PodSpecView {
-            spec,
-            metadata,
-            pointer,
-        })
+        Some(PodSpecView { spec, metadata, pointer, key_pos })
     }
 
     /// True when this object's kind embeds a pod spec.
@@ -152,6 +152,8 @@ pub struct PodSpecView<'a> {
     pub metadata: Option<&'a Node>,
     /// JSON pointer of the spec inside the object (`/spec`, `/spec/template/spec`, ...).
     pub pointer: String,
+    /// Position of the `spec` key: where findings about a missing pod-level field point.
+    pub key_pos: Pos,
 }
 
 /// One container of a pod spec.
@@ -224,7 +226,7 @@ impl<'a> PodSpecView<'a> {
 
     /// Looks up a field of the pod spec.
     pub fn field(&self, path: &[&str]) -> Located<'a> {
-        locate(self.spec, &self.pointer, self.spec.pos, path)
+        locate(self.spec, &self.pointer, self.key_pos, path)
     }
 
     /// The pod (template) annotations with their entries, when present.
