@@ -1,0 +1,140 @@
+//! K8S-106: containers behind a Service without a readiness probe.
+
+use super::util::{can_judge, controlled_by_scanned, describe, report_not_evaluated};
+use palisade_core::index::service_selector_matches;
+use palisade_core::{ContainerKind, IndexOutput, Params, Rule, RuleMeta, ScanIndex, Severity, Status, Target};
+use std::collections::BTreeMap;
+
+/// Metadata of K8S-106.
+pub static META: RuleMeta = RuleMeta {
+    id: "K8S-106",
+    name: "readiness-probe-missing",
+    family: "hygiene",
+    severity: Severity::Low,
+    profiles: &["azure-policy"],
+    summary: "A container whose pods a Service selects has no readinessProbe.",
+    remediation: "Add a readinessProbe that succeeds only when the container can serve requests.",
+    docs: r#"## What it does
+A cross-object check. For every workload (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet,
+ReplicationController, Job, CronJob) whose pod labels a Service in the same namespace selects
+(`spec.selector`, all keys equal), flags each regular container without a `readinessProbe`, naming the Service.
+Pods and ReplicaSets whose controller is in the same scan are judged through the controller only. Workloads in
+the `system_namespaces` are skipped.
+
+When a namespace's Namespace object was not scanned and the scan holds no Service in it, its workloads cannot be
+judged (the Service may live elsewhere): the namespace is reported as not evaluated.
+
+## Why is this bad?
+A Service sends traffic to every Running pod it selects unless a readiness probe says otherwise. Without one,
+new pods receive requests before they finish starting (failed requests on every rollout and scale-up), and a pod
+that cannot serve stays in the load balancer.
+
+## Example
+```yaml
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector:
+    app: web
+  ports:
+    - port: 80
+      targetPort: 8080
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: web
+          image: myacr.azurecr.io/web:2.1.0
+```
+
+## Use instead
+```yaml
+      containers:
+        - name: web
+          image: myacr.azurecr.io/web:2.1.0
+          readinessProbe:
+            httpGet:
+              path: /ready
+              port: 8080
+            periodSeconds: 5
+```
+
+## References
+- Azure Policy b1a9997f (containers have readiness or liveness probes; deployment safeguards)
+- https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/
+"#,
+    references: &[
+        "Azure Policy b1a9997f",
+        "https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/",
+    ],
+    status: Status::Preview,
+    target: Target::Index,
+    pss: None,
+};
+
+/// Flags containers behind a Service without a readiness probe.
+pub struct ReadinessProbeMissing;
+
+impl Rule for ReadinessProbeMissing {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_index(&self, params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
+        let mut pending: BTreeMap<String, usize> = BTreeMap::new();
+        for w in &index.workloads {
+            let ns = w.namespace();
+            if params.is_system_namespace(ns) || controlled_by_scanned(index, w) {
+                continue;
+            }
+            let unprobed: Vec<_> = w
+                .containers
+                .iter()
+                .filter(|c| c.kind == ContainerKind::Regular && !c.has_readiness_probe)
+                .collect();
+            if unprobed.is_empty() {
+                continue;
+            }
+            if !can_judge(index, ns, "Service") {
+                *pending.entry(ns.to_string()).or_default() += unprobed.len();
+                continue;
+            }
+            let Some(service) = index
+                .in_namespace("Service", ns)
+                .find(|s| service_selector_matches(s.root.path(&["spec", "selector"]), &w.pod_labels))
+            else {
+                continue;
+            };
+            let service_name = service.id.name.as_deref().unwrap_or("");
+            for c in unprobed {
+                out.violation(
+                    &w.object,
+                    c.pos,
+                    &c.pointer,
+                    format!(
+                        "container \"{}\" of {} has no readinessProbe but Service \"{service_name}\" sends it \
+                         traffic",
+                        c.name,
+                        describe(w)
+                    ),
+                );
+            }
+        }
+        report_not_evaluated(out, pending, "Service", "container(s) without readinessProbe");
+    }
+}

@@ -1,0 +1,113 @@
+//! K8S-110: Deployments running a single replica.
+
+use super::util::{can_judge, controlled_by_scanned, describe, hpa_min_replicas, report_not_evaluated};
+use crate::namespaces::util::name_location;
+use palisade_core::{IndexOutput, Params, Rule, RuleMeta, ScanIndex, Severity, Status, Target};
+use std::collections::BTreeMap;
+
+/// Metadata of K8S-110.
+pub static META: RuleMeta = RuleMeta {
+    id: "K8S-110",
+    name: "single-replica-deployment",
+    family: "hygiene",
+    severity: Severity::Low,
+    profiles: &["seed"],
+    summary: "A Deployment runs fewer than two replicas and no HorizontalPodAutoscaler keeps at least two.",
+    remediation: "Set spec.replicas to 2 or more, or add a HorizontalPodAutoscaler with minReplicas: 2 or more.",
+    docs: r#"## What it does
+A cross-object check. Flags every Deployment whose `spec.replicas` is 1 (or unset, which means 1) unless a
+HorizontalPodAutoscaler in its namespace targets it (`spec.scaleTargetRef` kind Deployment and its name) with
+`minReplicas` of 2 or more. Deployments scaled to 0 are deliberately idle and are not reported. Workloads in the
+`system_namespaces` are skipped. The finding is on the Deployment's `metadata.name`.
+
+When a namespace's Namespace object was not scanned and the scan holds no HorizontalPodAutoscaler in it, the
+namespace is reported as not evaluated: an HPA managing the replica count may live elsewhere.
+
+## Why is this bad?
+A single replica is a single point of failure: every node drain, node-image upgrade, eviction or crash is an
+outage until the replacement pod is scheduled and ready.
+
+## Example
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector:
+    matchLabels:
+      app: web
+```
+
+## Use instead
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app: web
+```
+
+## References
+- seed:002 (high availability across zones)
+- kube-score deployment-replicas; Polaris deploymentMissingReplicas
+- https://kubernetes.io/docs/concepts/workloads/controllers/deployment/
+"#,
+    references: &[
+        "seed:002",
+        "https://kubernetes.io/docs/concepts/workloads/controllers/deployment/",
+    ],
+    status: Status::Preview,
+    target: Target::Index,
+    pss: None,
+};
+
+/// Flags Deployments with fewer than two replicas.
+pub struct SingleReplicaDeployment;
+
+impl Rule for SingleReplicaDeployment {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_index(&self, params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
+        let mut pending: BTreeMap<String, usize> = BTreeMap::new();
+        for w in &index.workloads {
+            let ns = w.namespace();
+            if w.object.id.kind != "Deployment" || params.is_system_namespace(ns) || controlled_by_scanned(index, w) {
+                continue;
+            }
+            let replicas = w.replicas.unwrap_or(1);
+            if replicas != 1 {
+                continue;
+            }
+            if !can_judge(index, ns, "HorizontalPodAutoscaler") {
+                *pending.entry(ns.to_string()).or_default() += 1;
+                continue;
+            }
+            let name = w.object.id.name.as_deref().unwrap_or("");
+            let hpa_min = hpa_min_replicas(index, ns, "Deployment", name);
+            if hpa_min.is_some_and(|m| m >= 2) {
+                continue;
+            }
+            let how = if w.replicas.is_some() {
+                "sets spec.replicas: 1"
+            } else {
+                "leaves spec.replicas unset (1 replica)"
+            };
+            let hpa = match hpa_min {
+                Some(m) => format!(" and its HorizontalPodAutoscaler allows minReplicas: {m}"),
+                None => String::new(),
+            };
+            let (pos, pointer) = name_location(&w.object);
+            out.violation(&w.object, pos, &pointer, format!("{} {how}{hpa}", describe(w)));
+        }
+        report_not_evaluated(out, pending, "HorizontalPodAutoscaler", "single-replica Deployment(s)");
+    }
+}
