@@ -91,3 +91,36 @@ impl Rule for LivenessProbeMissing {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::namespaces::util::test_object;
+    use serde_json::json;
+
+    fn pod(extra_spec: serde_json::Value, owners: serde_json::Value) -> K8sObject {
+        let mut spec = json!({"containers": [{"name": "web"}], "initContainers": [{"name": "init"}],
+                              "ephemeralContainers": [{"name": "debug"}]});
+        if let (Some(s), Some(e)) = (spec.as_object_mut(), extra_spec.as_object()) {
+            s.extend(e.clone());
+        }
+        test_object(json!({"apiVersion": "v1", "kind": "Pod",
+                           "metadata": {"name": "p", "namespace": "shop", "ownerReferences": owners},
+                           "spec": spec}))
+    }
+
+    #[test]
+    fn only_regular_containers_of_long_running_pods() {
+        let ctx = CheckContext::with_pss(palisade_core::PssPolicy::default());
+        assert_eq!(LivenessProbeMissing.check(&ctx, &pod(json!({}), json!([]))).len(), 1);
+        assert!(LivenessProbeMissing
+            .check(&ctx, &pod(json!({"restartPolicy": "OnFailure"}), json!([])))
+            .is_empty());
+        assert!(LivenessProbeMissing
+            .check(
+                &ctx,
+                &pod(json!({}), json!([{"kind": "Job", "name": "j", "controller": true}]))
+            )
+            .is_empty());
+    }
+}

@@ -1,6 +1,6 @@
 //! K8S-108: replicated Deployments/StatefulSets without a PodDisruptionBudget.
 
-use super::util::{can_judge, controlled_by_scanned, describe, effective_replicas, report_not_evaluated};
+use super::util::{describe, report_not_evaluated, Lookup};
 use crate::namespaces::util::name_location;
 use palisade_core::index::selector_matches;
 use palisade_core::{IndexOutput, Params, Rule, RuleMeta, ScanIndex, Severity, Status, Target};
@@ -81,24 +81,26 @@ impl Rule for MissingPodDisruptionBudget {
     }
 
     fn check_index(&self, params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
+        let lookup = Lookup::new(index);
         let mut pending: BTreeMap<String, usize> = BTreeMap::new();
         for w in &index.workloads {
             let ns = w.namespace();
             if !matches!(w.object.id.kind.as_str(), "Deployment" | "StatefulSet")
                 || params.is_system_namespace(ns)
-                || controlled_by_scanned(index, w)
+                || lookup.controlled_by_scanned(w)
             {
                 continue;
             }
-            let Some(replicas) = effective_replicas(index, w).filter(|r| *r >= 2) else {
+            let Some(replicas) = lookup.effective_replicas(w).filter(|r| *r >= 2) else {
                 continue;
             };
-            if !can_judge(index, ns, "PodDisruptionBudget") {
+            if !lookup.can_judge(ns, "PodDisruptionBudget") {
                 *pending.entry(ns.to_string()).or_default() += 1;
                 continue;
             }
-            let covered = index
+            let covered = lookup
                 .in_namespace("PodDisruptionBudget", ns)
+                .iter()
                 .any(|pdb| selector_matches(pdb.root.path(&["spec", "selector"]), &w.pod_labels));
             if covered {
                 continue;

@@ -1,6 +1,6 @@
 //! K8S-109: PodDisruptionBudgets that allow no voluntary disruption at all.
 
-use super::util::{controlled_by_scanned, describe, effective_replicas};
+use super::util::{describe, Lookup};
 use crate::namespaces::util::{describe as describe_object, field_location};
 use palisade_core::index::selector_matches;
 use palisade_core::{IndexOutput, K8sObject, Node, Params, Rule, RuleMeta, ScanIndex, Severity, Status, Target};
@@ -93,7 +93,7 @@ fn shown(node: &Node) -> String {
 }
 
 /// Judges one PDB.
-fn check_pdb(index: &ScanIndex, pdb: &K8sObject, out: &mut IndexOutput) {
+fn check_pdb(lookup: &Lookup<'_>, pdb: &K8sObject, out: &mut IndexOutput) {
     let spec = pdb.root.get("spec");
     let field = |k: &str| spec.and_then(|s| s.get(k)).filter(|n| !n.is_null());
     let pdb_name = describe_object(pdb);
@@ -133,10 +133,10 @@ fn check_pdb(index: &ScanIndex, pdb: &K8sObject, out: &mut IndexOutput) {
     };
     let ns = pdb.id.namespace.as_deref().unwrap_or("default");
     let selector = pdb.root.path(&["spec", "selector"]);
-    let selected: Vec<_> = index
-        .workloads
+    let selected: Vec<_> = lookup
+        .workloads_in(ns)
         .iter()
-        .filter(|w| w.namespace() == ns && !controlled_by_scanned(index, w))
+        .filter(|w| !lookup.controlled_by_scanned(w))
         .filter(|w| selector_matches(selector, &w.pod_labels))
         .collect();
     if selected.is_empty() {
@@ -148,7 +148,7 @@ fn check_pdb(index: &ScanIndex, pdb: &K8sObject, out: &mut IndexOutput) {
     }
     let mut total = 0i64;
     for w in &selected {
-        match effective_replicas(index, w) {
+        match lookup.effective_replicas(w) {
             Some(r) => total = total.saturating_add(r),
             None => {
                 out.not_evaluated(
@@ -180,12 +180,13 @@ impl Rule for PodDisruptionBudgetBlocksEviction {
     }
 
     fn check_index(&self, params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
+        let lookup = Lookup::new(index);
         for pdb in index.of_kind("PodDisruptionBudget") {
             let ns = pdb.id.namespace.as_deref().unwrap_or("default");
             if !pdb.id.api_version.starts_with("policy/") || params.is_system_namespace(ns) {
                 continue;
             }
-            check_pdb(index, pdb, out);
+            check_pdb(&lookup, pdb, out);
         }
     }
 }

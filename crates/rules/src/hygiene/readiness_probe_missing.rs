@@ -1,6 +1,6 @@
 //! K8S-106: containers behind a Service without a readiness probe.
 
-use super::util::{can_judge, controlled_by_scanned, describe, report_not_evaluated};
+use super::util::{describe, report_not_evaluated, Lookup};
 use palisade_core::index::service_selector_matches;
 use palisade_core::{ContainerKind, IndexOutput, Params, Rule, RuleMeta, ScanIndex, Severity, Status, Target};
 use std::collections::BTreeMap;
@@ -96,10 +96,11 @@ impl Rule for ReadinessProbeMissing {
     }
 
     fn check_index(&self, params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
+        let lookup = Lookup::new(index);
         let mut pending: BTreeMap<String, usize> = BTreeMap::new();
         for w in &index.workloads {
             let ns = w.namespace();
-            if params.is_system_namespace(ns) || controlled_by_scanned(index, w) {
+            if params.is_system_namespace(ns) || lookup.controlled_by_scanned(w) {
                 continue;
             }
             let unprobed: Vec<_> = w
@@ -110,12 +111,13 @@ impl Rule for ReadinessProbeMissing {
             if unprobed.is_empty() {
                 continue;
             }
-            if !can_judge(index, ns, "Service") {
+            if !lookup.can_judge(ns, "Service") {
                 *pending.entry(ns.to_string()).or_default() += unprobed.len();
                 continue;
             }
-            let Some(service) = index
+            let Some(service) = lookup
                 .in_namespace("Service", ns)
+                .iter()
                 .find(|s| service_selector_matches(s.root.path(&["spec", "selector"]), &w.pod_labels))
             else {
                 continue;
@@ -136,5 +138,53 @@ impl Rule for ReadinessProbeMissing {
             }
         }
         report_not_evaluated(out, pending, "Service", "container(s) without readinessProbe");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::namespaces::util::test_index;
+    use serde_json::json;
+
+    fn run(objects: Vec<serde_json::Value>) -> IndexOutput {
+        let mut out = IndexOutput::default();
+        ReadinessProbeMissing.check_index(Params::default_ref(), &test_index(objects), &mut out);
+        out
+    }
+
+    fn deployment(ns: &str, probe: bool) -> serde_json::Value {
+        let mut c = json!({"name": "web"});
+        if probe {
+            c["readinessProbe"] = json!({"httpGet": {"port": 8080}});
+        }
+        json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": ns},
+               "spec": {"template": {"metadata": {"labels": {"app": "web", "tier": "fe"}},
+                        "spec": {"containers": [c], "initContainers": [{"name": "init"}]}}}})
+    }
+
+    fn service(ns: &str, selector: serde_json::Value) -> serde_json::Value {
+        json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "namespace": ns},
+               "spec": {"selector": selector}})
+    }
+
+    #[test]
+    fn services_select_workloads_in_their_namespace() {
+        let out = run(vec![deployment("shop", false), service("shop", json!({"app": "web"}))]);
+        assert_eq!(out.violations.len(), 1, "only the regular container");
+        assert!(
+            run(vec![deployment("shop", true), service("shop", json!({"app": "web"}))])
+                .violations
+                .is_empty()
+        );
+        let out = run(vec![
+            deployment("shop", false),
+            service("shop", json!({"app": "other"})),
+        ]);
+        assert_eq!((out.violations.len(), out.not_evaluated.len()), (0, 0));
+        let out = run(vec![deployment("shop", false), service("blog", json!({"app": "web"}))]);
+        assert_eq!((out.violations.len(), out.not_evaluated.len()), (0, 1));
+        let out = run(vec![deployment("kube-system", false)]);
+        assert_eq!((out.violations.len(), out.not_evaluated.len()), (0, 0));
     }
 }

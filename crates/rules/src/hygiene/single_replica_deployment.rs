@@ -1,6 +1,6 @@
 //! K8S-110: Deployments running a single replica.
 
-use super::util::{can_judge, controlled_by_scanned, describe, hpa_min_replicas, report_not_evaluated};
+use super::util::{describe, report_not_evaluated, Lookup};
 use crate::namespaces::util::name_location;
 use palisade_core::{IndexOutput, Params, Rule, RuleMeta, ScanIndex, Severity, Status, Target};
 use std::collections::BTreeMap;
@@ -77,22 +77,23 @@ impl Rule for SingleReplicaDeployment {
     }
 
     fn check_index(&self, params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
+        let lookup = Lookup::new(index);
         let mut pending: BTreeMap<String, usize> = BTreeMap::new();
         for w in &index.workloads {
             let ns = w.namespace();
-            if w.object.id.kind != "Deployment" || params.is_system_namespace(ns) || controlled_by_scanned(index, w) {
+            if w.object.id.kind != "Deployment" || params.is_system_namespace(ns) || lookup.controlled_by_scanned(w) {
                 continue;
             }
             let replicas = w.replicas.unwrap_or(1);
             if replicas != 1 {
                 continue;
             }
-            if !can_judge(index, ns, "HorizontalPodAutoscaler") {
+            if !lookup.can_judge(ns, "HorizontalPodAutoscaler") {
                 *pending.entry(ns.to_string()).or_default() += 1;
                 continue;
             }
             let name = w.object.id.name.as_deref().unwrap_or("");
-            let hpa_min = hpa_min_replicas(index, ns, "Deployment", name);
+            let hpa_min = lookup.hpa_min_replicas(ns, "Deployment", name);
             if hpa_min.is_some_and(|m| m >= 2) {
                 continue;
             }
@@ -109,5 +110,43 @@ impl Rule for SingleReplicaDeployment {
             out.violation(&w.object, pos, &pointer, format!("{} {how}{hpa}", describe(w)));
         }
         report_not_evaluated(out, pending, "HorizontalPodAutoscaler", "single-replica Deployment(s)");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::namespaces::util::test_index;
+    use serde_json::json;
+
+    fn run(objects: Vec<serde_json::Value>) -> IndexOutput {
+        let mut out = IndexOutput::default();
+        SingleReplicaDeployment.check_index(Params::default_ref(), &test_index(objects), &mut out);
+        out
+    }
+
+    fn deployment(replicas: serde_json::Value) -> serde_json::Value {
+        json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "shop"},
+               "spec": {"replicas": replicas, "template": {"spec": {"containers": [{"name": "web"}]}}}})
+    }
+
+    fn hpa(target: &str, min: i64) -> serde_json::Value {
+        json!({"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+               "metadata": {"name": "h", "namespace": "shop"},
+               "spec": {"scaleTargetRef": {"kind": "Deployment", "name": target}, "minReplicas": min}})
+    }
+
+    #[test]
+    fn replicas_and_hpas() {
+        let ns = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}});
+        assert_eq!(run(vec![ns.clone(), deployment(json!(null))]).violations.len(), 1);
+        assert_eq!(run(vec![ns.clone(), deployment(json!(1))]).violations.len(), 1);
+        assert!(run(vec![ns.clone(), deployment(json!(2))]).violations.is_empty());
+        assert!(run(vec![ns, deployment(json!(0))]).violations.is_empty());
+        assert!(run(vec![deployment(json!(1)), hpa("web", 2)]).violations.is_empty());
+        assert_eq!(run(vec![deployment(json!(1)), hpa("web", 1)]).violations.len(), 1);
+        assert_eq!(run(vec![deployment(json!(1)), hpa("other", 3)]).violations.len(), 1);
+        let out = run(vec![deployment(json!(1))]);
+        assert_eq!((out.violations.len(), out.not_evaluated.len()), (0, 1));
     }
 }

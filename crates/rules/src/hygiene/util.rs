@@ -3,6 +3,7 @@
 use palisade_core::{
     CheckContext, ContainerKind, ContainerView, K8sObject, Node, PodSpecView, ScanIndex, Violation, Workload,
 };
+use std::collections::{HashMap, HashSet};
 
 /// Whether the object is in one of the `system_namespaces` (an unset namespace is `default`). Per-object hygiene
 /// rules skip those, as Azure Policy's initiatives exclude them by default: their workloads are managed by AKS.
@@ -65,54 +66,117 @@ pub(crate) fn missing_resource(ctx: &CheckContext, obj: &K8sObject, section: &st
         .collect()
 }
 
-/// Whether a workload's controller (an owner reference with `controller: true`) is also in the scan: findings then
-/// go to the controller only.
-pub(crate) fn controlled_by_scanned(index: &ScanIndex, w: &Workload) -> bool {
-    let ns = w.object.id.namespace.as_deref();
-    w.owners.iter().any(|o| {
-        o.controller
-            && index.workloads.iter().any(|other| {
-                other.object.id.kind == o.kind
-                    && other.object.id.name.as_deref() == Some(o.name.as_str())
-                    && other.object.id.namespace.as_deref() == ns
-            })
-    })
+/// Identity of a namespaced object: (kind, namespace, name), the namespace `default` when unset.
+type Key<'a> = (&'a str, &'a str, &'a str);
+
+/// Lookups cross-object hygiene rules make for every workload, built once per scan so a rule stays linear in the
+/// size of the scan.
+pub(crate) struct Lookup<'a> {
+    /// Every scanned workload.
+    workloads: HashSet<Key<'a>>,
+    /// Workloads by namespace, in scan order.
+    workloads_by_ns: HashMap<&'a str, Vec<&'a Workload>>,
+    /// Names of the scanned `v1` Namespace objects.
+    defined: HashSet<&'a str>,
+    /// Retained objects by (kind, namespace), in scan order.
+    objects: HashMap<(&'a str, &'a str), Vec<&'a K8sObject>>,
+    /// Largest HPA `minReplicas` (default 1) by target (kind, namespace, name).
+    hpa_min: HashMap<Key<'a>, i64>,
 }
 
-/// The largest `minReplicas` (default 1) of the HorizontalPodAutoscalers in `ns` whose `scaleTargetRef` names the
-/// object `kind`/`name`; `None` when no HPA targets it.
-pub(crate) fn hpa_min_replicas(index: &ScanIndex, ns: &str, kind: &str, name: &str) -> Option<i64> {
-    index
-        .in_namespace("HorizontalPodAutoscaler", ns)
-        .filter(|hpa| {
-            let target = hpa.root.path(&["spec", "scaleTargetRef"]);
-            target.and_then(|t| t.get_str("kind")) == Some(kind) && target.and_then(|t| t.get_str("name")) == Some(name)
-        })
-        .map(|hpa| {
-            hpa.root
-                .path(&["spec", "minReplicas"])
-                .and_then(Node::as_i64)
-                .unwrap_or(1)
-        })
-        .max()
-}
-
-/// How many pods a workload keeps running, when that is known from the scan: `spec.replicas` (default 1) of a
-/// Deployment, StatefulSet, ReplicaSet or ReplicationController, raised to the `minReplicas` of an HPA targeting
-/// it; 1 for a Pod; `None` for DaemonSets (one per node), Jobs and CronJobs.
-pub(crate) fn effective_replicas(index: &ScanIndex, w: &Workload) -> Option<i64> {
-    let kind = w.object.id.kind.as_str();
-    match kind {
-        "Deployment" | "StatefulSet" | "ReplicaSet" | "ReplicationController" => {
-            let replicas = w.replicas.unwrap_or(1);
-            let name = w.object.id.name.as_deref().unwrap_or("");
-            Some(match hpa_min_replicas(index, w.namespace(), kind, name) {
-                Some(min) => replicas.max(min),
-                None => replicas,
-            })
+impl<'a> Lookup<'a> {
+    /// Builds the lookups over a scan index.
+    pub(crate) fn new(index: &'a ScanIndex) -> Self {
+        let mut lookup = Lookup {
+            workloads: HashSet::new(),
+            workloads_by_ns: HashMap::new(),
+            defined: HashSet::new(),
+            objects: HashMap::new(),
+            hpa_min: HashMap::new(),
+        };
+        for w in &index.workloads {
+            let ns = w.namespace();
+            lookup
+                .workloads
+                .insert((w.object.id.kind.as_str(), ns, w.object.id.name.as_deref().unwrap_or("")));
+            lookup.workloads_by_ns.entry(ns).or_default().push(w);
         }
-        "Pod" => Some(1),
-        _ => None,
+        for obj in &index.objects {
+            if crate::namespaces::util::is_namespace(obj) {
+                if let Some(name) = obj.id.name.as_deref() {
+                    lookup.defined.insert(name);
+                }
+                continue;
+            }
+            let ns = obj.id.namespace.as_deref().unwrap_or("default");
+            lookup.objects.entry((obj.id.kind.as_str(), ns)).or_default().push(obj);
+            if obj.id.kind == "HorizontalPodAutoscaler" {
+                let target = obj.root.path(&["spec", "scaleTargetRef"]);
+                if let (Some(kind), Some(name)) = (
+                    target.and_then(|t| t.get_str("kind")),
+                    target.and_then(|t| t.get_str("name")),
+                ) {
+                    let min = obj
+                        .root
+                        .path(&["spec", "minReplicas"])
+                        .and_then(Node::as_i64)
+                        .unwrap_or(1);
+                    let entry = lookup.hpa_min.entry((kind, ns, name)).or_insert(min);
+                    *entry = (*entry).max(min);
+                }
+            }
+        }
+        lookup
+    }
+
+    /// Whether a workload's controller (an owner reference with `controller: true`) is also in the scan: findings
+    /// then go to the controller only.
+    pub(crate) fn controlled_by_scanned(&self, w: &'a Workload) -> bool {
+        let ns = w.namespace();
+        w.owners
+            .iter()
+            .any(|o| o.controller && self.workloads.contains(&(o.kind.as_str(), ns, o.name.as_str())))
+    }
+
+    /// Retained objects of `kind` in namespace `ns`, in scan order.
+    pub(crate) fn in_namespace(&self, kind: &'a str, ns: &'a str) -> &[&'a K8sObject] {
+        self.objects.get(&(kind, ns)).map_or(&[], Vec::as_slice)
+    }
+
+    /// Workloads in namespace `ns`, in scan order.
+    pub(crate) fn workloads_in(&self, ns: &'a str) -> &[&'a Workload] {
+        self.workloads_by_ns.get(ns).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether a rule that needs objects of `kind` can judge namespace `ns`: its Namespace object was scanned, or
+    /// the scan holds objects of `kind` in it. Otherwise the rule reports the namespace as not evaluated.
+    pub(crate) fn can_judge(&self, ns: &'a str, kind: &'a str) -> bool {
+        self.defined.contains(ns) || !self.in_namespace(kind, ns).is_empty()
+    }
+
+    /// The largest `minReplicas` (default 1) of the HorizontalPodAutoscalers in `ns` whose `scaleTargetRef` names
+    /// `kind`/`name`; `None` when no HPA targets it.
+    pub(crate) fn hpa_min_replicas(&self, ns: &'a str, kind: &'a str, name: &'a str) -> Option<i64> {
+        self.hpa_min.get(&(kind, ns, name)).copied()
+    }
+
+    /// How many pods a workload keeps running, when the scan tells: `spec.replicas` (default 1) of a Deployment,
+    /// StatefulSet, ReplicaSet or ReplicationController, raised to the `minReplicas` of an HPA targeting it; 1 for
+    /// a Pod; `None` for DaemonSets (one per node), Jobs and CronJobs.
+    pub(crate) fn effective_replicas(&self, w: &'a Workload) -> Option<i64> {
+        let kind = w.object.id.kind.as_str();
+        match kind {
+            "Deployment" | "StatefulSet" | "ReplicaSet" | "ReplicationController" => {
+                let replicas = w.replicas.unwrap_or(1);
+                let name = w.object.id.name.as_deref().unwrap_or("");
+                Some(match self.hpa_min_replicas(w.namespace(), kind, name) {
+                    Some(min) => replicas.max(min),
+                    None => replicas,
+                })
+            }
+            "Pod" => Some(1),
+            _ => None,
+        }
     }
 }
 
@@ -126,12 +190,6 @@ pub(crate) fn image_repository(image: &str) -> String {
         None => without_digest,
     };
     repo.to_ascii_lowercase()
-}
-
-/// Whether a cross-object rule that needs objects of `kind` can judge namespace `ns`: its Namespace object was
-/// scanned, or the scan holds objects of `kind` in it. Otherwise the rule reports the namespace as not evaluated.
-pub(crate) fn can_judge(index: &ScanIndex, ns: &str, kind: &str) -> bool {
-    crate::namespaces::util::is_defined(index, ns) || index.in_namespace(kind, ns).next().is_some()
 }
 
 /// Reports the namespaces a rule could not judge: `pending` maps each namespace to how many objects were left
@@ -161,6 +219,57 @@ pub(crate) fn describe(w: &Workload) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::namespaces::util::test_index;
+    use serde_json::json;
+
+    fn deployment(name: &str, replicas: serde_json::Value) -> serde_json::Value {
+        json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name, "namespace": "shop"},
+               "spec": {"replicas": replicas, "template": {"metadata": {"labels": {"app": name}},
+                        "spec": {"containers": [{"name": "c"}]}}}})
+    }
+
+    #[test]
+    fn lookup_controllers_hpas_and_replicas() {
+        let index = test_index(vec![
+            deployment("web", json!(null)),
+            deployment("api", json!(3)),
+            json!({"apiVersion": "apps/v1", "kind": "ReplicaSet",
+                   "metadata": {"name": "web-1", "namespace": "shop",
+                                "ownerReferences": [{"kind": "Deployment", "name": "web", "controller": true}]},
+                   "spec": {"template": {"spec": {"containers": [{"name": "c"}]}}}}),
+            json!({"apiVersion": "v1", "kind": "Pod",
+                   "metadata": {"name": "orphan", "namespace": "shop",
+                                "ownerReferences": [{"kind": "ReplicaSet", "name": "gone", "controller": true}]},
+                   "spec": {"containers": [{"name": "c"}]}}),
+            json!({"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "agent", "namespace": "shop"},
+                   "spec": {"template": {"spec": {"containers": [{"name": "c"}]}}}}),
+            json!({"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+                   "metadata": {"name": "web", "namespace": "shop"},
+                   "spec": {"scaleTargetRef": {"kind": "Deployment", "name": "web"}, "minReplicas": 4}}),
+            json!({"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+                   "metadata": {"name": "api", "namespace": "shop"},
+                   "spec": {"scaleTargetRef": {"kind": "Deployment", "name": "api"}}}),
+        ]);
+        let lookup = Lookup::new(&index);
+        let w = |name: &str| {
+            index
+                .workloads
+                .iter()
+                .find(|w| w.object.id.name.as_deref() == Some(name))
+                .unwrap()
+        };
+        assert!(lookup.controlled_by_scanned(w("web-1")));
+        assert!(!lookup.controlled_by_scanned(w("orphan")));
+        assert!(!lookup.controlled_by_scanned(w("web")));
+        assert_eq!(lookup.effective_replicas(w("web")), Some(4));
+        assert_eq!(lookup.effective_replicas(w("api")), Some(3));
+        assert_eq!(lookup.hpa_min_replicas("shop", "Deployment", "api"), Some(1));
+        assert_eq!(lookup.effective_replicas(w("orphan")), Some(1));
+        assert_eq!(lookup.effective_replicas(w("agent")), None);
+        assert!(lookup.can_judge("shop", "HorizontalPodAutoscaler"));
+        assert!(!lookup.can_judge("shop", "Service"));
+        assert_eq!(lookup.workloads_in("shop").len(), 5);
+    }
 
     #[test]
     fn repositories() {

@@ -7,7 +7,7 @@
 
 use palisade_core::object::locate;
 use palisade_core::{Entry, IndexOutput, K8sObject, Params, Pos, ScanIndex};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// The Pod Security Admission page (namespace labels), cited by the PSA label rules.
 pub(crate) const PSA_DOCS: &str = "https://kubernetes.io/docs/concepts/security/pod-security-admission/";
@@ -61,6 +61,7 @@ pub(crate) fn scanned_namespaces(index: &ScanIndex) -> Vec<&K8sObject> {
 /// refer to (name order).
 pub(crate) fn namespaces_in_scope<'a>(index: &'a ScanIndex, params: &Params) -> Vec<ScopedNamespace<'a>> {
     let defined = scanned_namespaces(index);
+    let names: BTreeSet<&str> = defined.iter().filter_map(|o| o.id.name.as_deref()).collect();
     let mut out: Vec<ScopedNamespace<'a>> = defined
         .iter()
         .filter_map(|o| {
@@ -69,19 +70,12 @@ pub(crate) fn namespaces_in_scope<'a>(index: &'a ScanIndex, params: &Params) -> 
         })
         .collect();
     for ns in &index.namespaces_used {
-        if !defined.iter().any(|o| o.id.name.as_deref() == Some(ns)) {
+        if !names.contains(ns.as_str()) {
             out.push(ScopedNamespace { name: ns, object: None });
         }
     }
     out.retain(|s| !params.is_system_namespace(s.name));
     out
-}
-
-/// True when the Namespace object named `ns` was scanned.
-pub(crate) fn is_defined(index: &ScanIndex, ns: &str) -> bool {
-    index
-        .of_kind("Namespace")
-        .any(|o| is_namespace(o) && o.id.name.as_deref() == Some(ns))
 }
 
 /// How messages name an object: `Deployment shop/web`, `ClusterRole admin`.
@@ -115,8 +109,15 @@ pub(crate) fn check_namespace_presence(
     qualifies: &dyn Fn(&K8sObject) -> bool,
     msgs: &PresenceMessages<'_>,
 ) {
+    let mut by_namespace: HashMap<&str, Vec<&K8sObject>> = HashMap::new();
+    for obj in index.of_kind(msgs.kind) {
+        by_namespace
+            .entry(obj.id.namespace.as_deref().unwrap_or("default"))
+            .or_default()
+            .push(obj);
+    }
     for ns in namespaces_in_scope(index, params) {
-        let objects: Vec<&K8sObject> = index.in_namespace(msgs.kind, ns.name).collect();
+        let objects = by_namespace.get(ns.name).map_or(&[][..], Vec::as_slice);
         if objects.iter().any(|o| qualifies(o)) {
             continue;
         }
@@ -183,7 +184,5 @@ mod tests {
         let scope = namespaces_in_scope(&index, Params::default_ref());
         let names: Vec<_> = scope.iter().map(|s| (s.name, s.object.is_some())).collect();
         assert_eq!(names, vec![("shop", true), ("blog", false)]);
-        assert!(is_defined(&index, "shop"));
-        assert!(!is_defined(&index, "blog"));
     }
 }
