@@ -1,0 +1,145 @@
+//! RBAC-002: cluster-admin (or a role that grants as much) bound to a subject other than the system's own.
+
+use super::resolve::{bindings, resolve, Resolution};
+use super::util::{is_bootstrap_default, is_broad_group, role_ref, subjects, Grant, Subject};
+use palisade_core::{IndexOutput, Params, Rule, RuleMeta, ScanIndex, Severity, Status, Target};
+
+/// Metadata of RBAC-002.
+pub static META: RuleMeta = RuleMeta {
+    id: "RBAC-002",
+    name: "cluster-admin-binding",
+    family: "rbac",
+    severity: Severity::High,
+    profiles: &["cis-aks", "azure-policy", "seed"],
+    summary: "A binding grants cluster-admin, or a role equivalent to it, to a non-system subject.",
+    remediation: "Bind a narrower role (admin or edit in one namespace, or a custom role) instead of cluster-admin; \
+                  keep cluster-admin for break-glass access through an Entra ID group.",
+    docs: r#"## What it does
+Reports each subject of a RoleBinding or ClusterRoleBinding whose role is the built-in ClusterRole
+`cluster-admin` (known even when not scanned) or a scanned Role/ClusterRole with a rule granting `*` verbs on
+`*` resources in `*` API groups (the same power). Kubernetes' own identities are not reported: the group
+`system:masters` and other `system:` users and groups, except the broad groups `system:authenticated`,
+`system:unauthenticated`, `system:serviceaccounts[:<namespace>]` and the user `system:anonymous`. A ServiceAccount
+or a broad group as subject is critical. The API server's own bindings are exempt. When the role is neither
+scanned nor built in, the binding is listed as not evaluated.
+
+## Why is this bad?
+cluster-admin can do anything, in every namespace, including granting itself more and reading every Secret.
+Bound to a ServiceAccount, whoever compromises one pod using it owns the cluster; bound for debugging, it tends
+to stay. A RoleBinding to cluster-admin is namespace-scoped but still makes the subject owner of the namespace
+(secrets, RBAC, workloads).
+
+## Example
+```yaml
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: ci-admin
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: cluster-admin
+subjects:
+  - kind: ServiceAccount
+    name: deployer
+    namespace: ci
+```
+
+## Use instead
+```yaml
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: ci-deployer
+  namespace: shop
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: edit
+subjects:
+  - kind: ServiceAccount
+    name: deployer
+    namespace: ci
+```
+
+## References
+- CIS Azure Kubernetes Service Benchmark 4.1.1 (cluster-admin role is only used where required)
+- Azure Policy a3dc4946 (cluster-admin role only used where required)
+- seed:001 (#4 refrain from granting cluster administrator privileges, even when debugging)
+"#,
+    references: &["CIS AKS Benchmark 4.1.1", "Azure Policy a3dc4946", "seed:001"],
+    status: Status::Stable,
+    target: Target::Index,
+    pss: None,
+};
+
+/// Flags bindings of cluster-admin (or an equivalent role) to non-system subjects.
+pub struct ClusterAdminBinding;
+
+/// Kubernetes' own identities, which cluster-admin bindings may name.
+fn is_system_identity(s: &Subject<'_>) -> bool {
+    match s.kind {
+        "Group" => s.name == "system:masters" || (s.name.starts_with("system:") && !is_broad_group(s.name)),
+        "User" => s.name.starts_with("system:") && s.name != "system:anonymous",
+        _ => false,
+    }
+}
+
+/// Subjects for whom a cluster-admin binding is critical: workloads' identities and broad groups.
+fn is_critical_subject(s: &Subject<'_>) -> bool {
+    match s.kind {
+        "ServiceAccount" => true,
+        "Group" => is_broad_group(s.name),
+        "User" => s.name == "system:anonymous",
+        _ => false,
+    }
+}
+
+impl Rule for ClusterAdminBinding {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_index(&self, _params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
+        for b in bindings(index) {
+            if is_bootstrap_default(b) {
+                continue;
+            }
+            let Some(rr) = role_ref(b) else { continue };
+            let equivalent = if rr.is_cluster_role("cluster-admin") {
+                ""
+            } else {
+                match resolve(index, b, &rr) {
+                    Resolution::Found(grants) if grants.iter().any(Grant::is_unrestricted) => {
+                        "; the role grants every verb on every resource, like cluster-admin"
+                    }
+                    Resolution::Found(_) => continue,
+                    Resolution::Missing(reason) => {
+                        if subjects(b).iter().any(|s| !is_system_identity(s)) {
+                            out.not_evaluated(b.id.to_string(), reason);
+                        }
+                        continue;
+                    }
+                }
+            };
+            let role = rr.describe(b);
+            let scope = if b.id.kind == "ClusterRoleBinding" {
+                "in every namespace".to_string()
+            } else {
+                format!("in namespace {}", b.id.namespace.as_deref().unwrap_or("default"))
+            };
+            for s in subjects(b).iter().filter(|s| !is_system_identity(s)) {
+                let (pos, pointer) = s.name_field();
+                out.violation(
+                    b,
+                    pos,
+                    &pointer,
+                    format!("binds {role} to {} {scope}{equivalent}", s.describe(b)),
+                );
+                if is_critical_subject(s) {
+                    out.with_severity(Severity::Critical);
+                }
+            }
+        }
+    }
+}
