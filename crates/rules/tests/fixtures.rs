@@ -5,12 +5,7 @@
 //! YAML fixtures are read with palisade-input's loader, exactly as a scan reads manifests; JSON fixtures with
 //! `Node::from_json`.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use palisade_core::object::Source;
 use palisade_core::{Engine, Finding, K8sObject, Node, Pos, PssPolicy, Rule};
@@ -29,12 +24,7 @@ fn fixture_files(rule_dir: &Path, verdict: &str) -> Vec<PathBuf> {
     };
     let mut files: Vec<PathBuf> = entries
         .map(|e| e.unwrap().path())
-        .filter(|p| {
-            matches!(
-                p.extension().and_then(|e| e.to_str()),
-                Some("yaml" | "yml" | "json")
-            )
-        })
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")))
         .collect();
     files.sort();
     files
@@ -51,14 +41,24 @@ fn load(path: &Path) -> Vec<Node> {
 }
 
 fn load_yaml(path: &Path, bytes: &[u8]) -> Vec<Node> {
-    let (docs, err) =
-        palisade_input::parse_documents(bytes, &palisade_input::LoadOptions::default());
+    let (docs, err) = palisade_input::parse_documents(bytes, &palisade_input::LoadOptions::default());
     assert!(err.is_none(), "{}: {err:?}", path.display());
     docs.into_iter().map(|d| d.root).collect()
 }
 
 /// Runs `rule` alone over every document of `path`, as a scan does (per-object rules, then cross-object rules
 /// over everything in the file), at restricted/latest with default parameters.
+/// Rule parameters for a fixture: the `parameters:` of `<RULE-ID>/palisade.yaml` (a `.palisade.yaml` in the
+/// rule's fixture folder) when present, else the defaults.
+fn fixture_params(path: &Path) -> palisade_core::Params {
+    let Some(cfg) = path.parent().and_then(Path::parent).map(|d| d.join("palisade.yaml")).filter(|p| p.is_file()) else {
+        return palisade_core::Params::default();
+    };
+    let root = load_yaml(&cfg, &std::fs::read(&cfg).unwrap()).into_iter().next().unwrap();
+    let known = |id: &str| palisade_rules::all().iter().any(|r| r.meta().id.starts_with(&id.to_ascii_uppercase()));
+    palisade_core::config::Config::from_node(&root, &known).unwrap().params
+}
+
 fn run(rule: &'static dyn Rule, path: &Path) -> Vec<Finding> {
     let engine = Engine::new(vec![rule]);
     let file: Arc<str> = Arc::from(path.display().to_string());
@@ -73,7 +73,7 @@ fn run(rule: &'static dyn Rule, path: &Path) -> Vec<Finding> {
     }
     palisade_core::scan::scan_objects(
         &engine,
-        palisade_core::Params::default_ref(),
+        &fixture_params(path),
         PssPolicy::default(),
         &objects,
     )
@@ -99,17 +99,11 @@ fn every_rule_has_pass_and_fail_fixtures_and_every_folder_a_rule() {
         let dir = fixtures_dir().join(id);
         for verdict in ["pass", "fail"] {
             if fixture_files(&dir, verdict).is_empty() {
-                problems.push(format!(
-                    "{id}: no fixtures in tests/fixtures/{id}/{verdict}/"
-                ));
+                problems.push(format!("{id}: no fixtures in tests/fixtures/{id}/{verdict}/"));
             }
         }
     }
-    assert!(
-        problems.is_empty(),
-        "fixture layout:\n  {}",
-        problems.join("\n  ")
-    );
+    assert!(problems.is_empty(), "fixture layout:\n  {}", problems.join("\n  "));
 }
 
 #[test]
@@ -123,11 +117,7 @@ fn fixtures_pass_and_fail_as_labelled() {
             for path in fixture_files(&dir, verdict) {
                 count += 1;
                 let findings = run(*rule, &path);
-                let name = path
-                    .strip_prefix(fixtures_dir())
-                    .unwrap_or(&path)
-                    .display()
-                    .to_string();
+                let name = path.strip_prefix(fixtures_dir()).unwrap_or(&path).display().to_string();
                 if verdict == "fail" && findings.is_empty() {
                     problems.push(format!("{name}: expected a {id} finding, got none"));
                 }

@@ -10,6 +10,7 @@ pub mod liveness_probe_missing;
 pub mod memory_limit_missing;
 pub mod memory_request_missing;
 pub mod missing_pod_disruption_budget;
+pub mod missing_required_labels;
 pub mod naked_pod;
 pub mod no_anti_affinity_or_topology_spread;
 pub mod no_rolling_update_strategy;
@@ -38,6 +39,7 @@ pub static RULES: &[&dyn Rule] = &[
     &naked_pod::NakedPod,
     &prestop_hook_missing::PrestopHookMissing,
     &deprecated_api_version::DeprecatedApiVersion,
+    &missing_required_labels::MissingRequiredLabels,
     &kubernetes_dashboard_deployed::KubernetesDashboardDeployed,
     &helm_tiller_deployed::HelmTillerDeployed,
 ];
