@@ -1,6 +1,6 @@
 //! RBAC-004: bindings that grant a role to every authenticated identity (`system:authenticated`).
 
-use super::resolve::{bindings, resolve, Resolution};
+use super::resolve::{Lookup, Resolution};
 use super::takeover::takeover_permissions;
 use super::util::{role_ref, subjects};
 use palisade_core::{IndexOutput, Params, Rule, RuleMeta, ScanIndex, Severity, Status, Target};
@@ -83,7 +83,8 @@ impl Rule for AuthenticatedGroupBinding {
     }
 
     fn check_index(&self, _params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
-        for b in bindings(index) {
+        let lookup = Lookup::new(index);
+        for &b in &lookup.bindings {
             let Some(rr) = role_ref(b) else { continue };
             if ALLOWED.iter().any(|a| rr.is_cluster_role(a)) {
                 continue;
@@ -95,9 +96,9 @@ impl Rule for AuthenticatedGroupBinding {
             else {
                 continue;
             };
-            let (suffix, critical) = match resolve(index, b, &rr) {
+            let (suffix, critical) = match lookup.resolve(b, &rr) {
                 Resolution::Found(grants) => match takeover_permissions(&grants).first() {
-                    Some(p) => (format!("; the role grants {p}"), true),
+                    Some(t) => (format!("; the role grants {}", t.description), true),
                     None => (String::new(), false),
                 },
                 Resolution::Missing(reason) => (format!(" ({reason}; what it grants was not checked)"), false),

@@ -1,7 +1,7 @@
 //! RBAC-002: cluster-admin (or a role that grants as much) bound to a subject other than the system's own.
 
-use super::resolve::{bindings, resolve, Resolution};
-use super::util::{is_bootstrap_default, is_broad_group, role_ref, subjects, Grant, Subject};
+use super::resolve::{Lookup, Resolution};
+use super::util::{binding_label, is_bootstrap_default, is_broad_group, role_ref, subjects, Grant, Subject};
 use palisade_core::{IndexOutput, Params, Rule, RuleMeta, ScanIndex, Severity, Status, Target};
 
 /// Metadata of RBAC-002.
@@ -101,7 +101,8 @@ impl Rule for ClusterAdminBinding {
     }
 
     fn check_index(&self, _params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
-        for b in bindings(index) {
+        let lookup = Lookup::new(index);
+        for &b in &lookup.bindings {
             if is_bootstrap_default(b) {
                 continue;
             }
@@ -109,14 +110,14 @@ impl Rule for ClusterAdminBinding {
             let equivalent = if rr.is_cluster_role("cluster-admin") {
                 ""
             } else {
-                match resolve(index, b, &rr) {
+                match lookup.resolve(b, &rr) {
                     Resolution::Found(grants) if grants.iter().any(Grant::is_unrestricted) => {
                         "; the role grants every verb on every resource, like cluster-admin"
                     }
                     Resolution::Found(_) => continue,
                     Resolution::Missing(reason) => {
                         if subjects(b).iter().any(|s| !is_system_identity(s)) {
-                            out.not_evaluated(b.id.to_string(), reason);
+                            out.not_evaluated(binding_label(b), reason);
                         }
                         continue;
                     }

@@ -1,8 +1,8 @@
 //! RBAC-021: ClusterRoleBindings that grant a namespaced-only role to a namespaced subject, where a RoleBinding
 //! would do.
 
-use super::resolve::{bindings, resolve, Resolution};
-use super::util::{is_bootstrap_default, role_ref, subjects, Grant, Subject};
+use super::resolve::{Lookup, Resolution};
+use super::util::{binding_label, is_bootstrap_default, role_ref, subjects, Grant, Subject};
 use palisade_core::{IndexOutput, K8sObject, Params, Rule, RuleMeta, ScanIndex, Severity, Status, Target};
 
 /// Namespaced resources (by base resource name) of the built-in API groups. `namespaces` is included: read access
@@ -133,7 +133,8 @@ impl Rule for ClusterWideBindingForNamespacedSubject {
     }
 
     fn check_index(&self, _params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
-        for b in bindings(index).filter(|b| b.id.kind == "ClusterRoleBinding") {
+        let lookup = Lookup::new(index);
+        for &b in lookup.bindings.iter().filter(|b| b.id.kind == "ClusterRoleBinding") {
             if is_bootstrap_default(b) {
                 continue;
             }
@@ -145,14 +146,14 @@ impl Rule for ClusterWideBindingForNamespacedSubject {
             if !subs.iter().any(|s| subject_namespace(s, b).is_some()) {
                 continue;
             }
-            match resolve(index, b, &rr) {
+            match lookup.resolve(b, &rr) {
                 Resolution::Found(grants) => {
                     if grants.is_empty() || !grants.iter().all(namespaced_only) {
                         continue;
                     }
                 }
                 Resolution::Missing(reason) => {
-                    out.not_evaluated(b.id.to_string(), reason);
+                    out.not_evaluated(binding_label(b), reason);
                     continue;
                 }
             }

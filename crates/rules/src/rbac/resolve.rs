@@ -2,9 +2,10 @@
 //! which bindings apply to a ServiceAccount, and what a workload's pods get from their ServiceAccount.
 
 use super::builtin;
-use super::util::{label_pairs, rule_entries, subjects, Grant, RoleRef, Subject};
+use super::util::{label_pairs, role_ref, rule_entries, subjects, Grant, RoleRef, Subject};
 use palisade_core::index::selector_matches;
 use palisade_core::{K8sObject, Node, Pos, ScanIndex, Workload};
+use std::collections::{HashMap, HashSet};
 
 /// What a binding's role grants, or why that is unknown.
 #[derive(Debug)]
@@ -15,110 +16,211 @@ pub(crate) enum Resolution<'a> {
     Missing(String),
 }
 
-/// The grants of a scanned ClusterRole, with those of the scanned ClusterRoles its `aggregationRule` selects.
-fn scanned_cluster_role_grants<'a>(index: &'a ScanIndex, role: &'a K8sObject) -> Vec<Grant<'a>> {
-    let mut grants: Vec<Grant<'a>> = rule_entries(&role.root).into_iter().map(|e| e.grant).collect();
-    let selectors = role
-        .root
-        .path(&["aggregationRule", "clusterRoleSelectors"])
-        .and_then(Node::as_seq)
-        .unwrap_or(&[]);
-    if !selectors.is_empty() {
-        for other in index.of_kind("ClusterRole") {
-            if std::ptr::eq(other, role) {
-                continue;
+/// A binding (with its position among the scanned bindings) and the index of one of its subjects.
+type BoundSubject<'a> = (usize, &'a K8sObject, usize);
+
+/// The RBAC objects of a scan, keyed for lookups, built once per rule run so that cross-object rules stay linear
+/// in the size of the scan. The first of duplicate objects wins, as in scan order.
+pub(crate) struct Lookup<'a> {
+    /// Scanned Roles by (namespace, name).
+    roles: HashMap<(&'a str, &'a str), &'a K8sObject>,
+    /// Scanned ClusterRoles by name.
+    cluster_roles: HashMap<&'a str, &'a K8sObject>,
+    /// Scanned ClusterRoles with labels, for aggregation.
+    labelled_cluster_roles: Vec<(&'a K8sObject, Vec<(String, String)>)>,
+    /// Scanned RoleBindings and ClusterRoleBindings, in scan order.
+    pub bindings: Vec<&'a K8sObject>,
+    /// Bindings by the role they refer to: (`Role`/`ClusterRole`, name).
+    by_role: HashMap<(&'a str, &'a str), Vec<&'a K8sObject>>,
+    /// ServiceAccount subjects by (namespace, name).
+    sa_subjects: HashMap<(String, String), Vec<BoundSubject<'a>>>,
+    /// Group subjects by group name.
+    group_subjects: HashMap<&'a str, Vec<BoundSubject<'a>>>,
+    /// Scanned ServiceAccounts by (namespace, name).
+    service_accounts: HashMap<(&'a str, &'a str), &'a K8sObject>,
+    /// (kind, namespace, name) of every scanned workload.
+    workloads: HashSet<(&'a str, &'a str, &'a str)>,
+}
+
+fn ns_of(obj: &K8sObject) -> &str {
+    obj.id.namespace.as_deref().unwrap_or("default")
+}
+
+fn name_of(obj: &K8sObject) -> &str {
+    obj.id.name.as_deref().unwrap_or("")
+}
+
+impl<'a> Lookup<'a> {
+    /// Keys the RBAC objects, ServiceAccounts and workloads of `index`.
+    pub fn new(index: &'a ScanIndex) -> Self {
+        let mut l = Lookup {
+            roles: HashMap::new(),
+            cluster_roles: HashMap::new(),
+            labelled_cluster_roles: Vec::new(),
+            bindings: Vec::new(),
+            by_role: HashMap::new(),
+            sa_subjects: HashMap::new(),
+            group_subjects: HashMap::new(),
+            service_accounts: HashMap::new(),
+            workloads: HashSet::new(),
+        };
+        for obj in &index.objects {
+            match obj.id.kind.as_str() {
+                "Role" => {
+                    l.roles.entry((ns_of(obj), name_of(obj))).or_insert(obj);
+                }
+                "ClusterRole" => {
+                    l.cluster_roles.entry(name_of(obj)).or_insert(obj);
+                    let labels = label_pairs(obj);
+                    if !labels.is_empty() {
+                        l.labelled_cluster_roles.push((obj, labels));
+                    }
+                }
+                "ServiceAccount" => {
+                    l.service_accounts.entry((ns_of(obj), name_of(obj))).or_insert(obj);
+                }
+                "RoleBinding" | "ClusterRoleBinding" => {
+                    let order = l.bindings.len();
+                    l.bindings.push(obj);
+                    if let Some(rr) = role_ref(obj) {
+                        l.by_role.entry((rr.kind, rr.name)).or_default().push(obj);
+                    }
+                    for s in subjects(obj) {
+                        match s.kind {
+                            "ServiceAccount" => l
+                                .sa_subjects
+                                .entry((s.sa_namespace(obj).to_string(), s.name.to_string()))
+                                .or_default()
+                                .push((order, obj, s.index)),
+                            "Group" => l.group_subjects.entry(s.name).or_default().push((order, obj, s.index)),
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
             }
-            let labels = label_pairs(other);
-            if selectors.iter().any(|s| selector_matches(Some(s), &labels)) {
-                grants.extend(rule_entries(&other.root).into_iter().map(|e| e.grant));
+        }
+        for w in &index.workloads {
+            l.workloads
+                .insert((w.object.id.kind.as_str(), w.namespace(), name_of(&w.object)));
+        }
+        l
+    }
+
+    /// The grants of a scanned ClusterRole, with those of the scanned ClusterRoles its `aggregationRule`
+    /// selects.
+    fn scanned_cluster_role_grants(&self, role: &'a K8sObject) -> Vec<Grant<'a>> {
+        let mut grants: Vec<Grant<'a>> = rule_entries(&role.root).into_iter().map(|e| e.grant).collect();
+        let selectors = role
+            .root
+            .path(&["aggregationRule", "clusterRoleSelectors"])
+            .and_then(Node::as_seq)
+            .unwrap_or(&[]);
+        if !selectors.is_empty() {
+            for (other, labels) in &self.labelled_cluster_roles {
+                if !std::ptr::eq(*other, role) && selectors.iter().any(|s| selector_matches(Some(s), labels)) {
+                    grants.extend(rule_entries(&other.root).into_iter().map(|e| e.grant));
+                }
             }
+        }
+        grants
+    }
+
+    /// The grants of built-in ClusterRole `name`, plus those of scanned ClusterRoles aggregated into it.
+    fn builtin_grants(&self, name: &str) -> Option<Vec<Grant<'a>>> {
+        let mut grants = builtin::cluster_role(name)?;
+        let labels = builtin::aggregation_labels(name);
+        if !labels.is_empty() {
+            for (other, pairs) in &self.labelled_cluster_roles {
+                if pairs.iter().any(|(k, v)| v == "true" && labels.contains(&k.as_str())) {
+                    grants.extend(rule_entries(&other.root).into_iter().map(|e| e.grant));
+                }
+            }
+        }
+        Some(grants)
+    }
+
+    /// What the role `rr` of `binding` grants: a scanned Role in the binding's namespace or scanned ClusterRole
+    /// (scanned objects win), else a built-in ClusterRole, else [`Resolution::Missing`].
+    pub fn resolve(&self, binding: &K8sObject, rr: &RoleRef<'_>) -> Resolution<'a> {
+        match rr.kind {
+            "Role" => {
+                let ns = ns_of(binding);
+                match self.roles.get(&(ns, rr.name)) {
+                    Some(role) => Resolution::Found(rule_entries(&role.root).into_iter().map(|e| e.grant).collect()),
+                    None => Resolution::Missing(format!("Role {ns}/{} was not scanned", rr.name)),
+                }
+            }
+            "ClusterRole" => {
+                if let Some(role) = self.cluster_roles.get(rr.name) {
+                    return Resolution::Found(self.scanned_cluster_role_grants(role));
+                }
+                match self.builtin_grants(rr.name) {
+                    Some(grants) => Resolution::Found(grants),
+                    None => Resolution::Missing(format!("ClusterRole {} was not scanned", rr.name)),
+                }
+            }
+            other => Resolution::Missing(format!("roleRef kind {other} is not Role or ClusterRole")),
         }
     }
-    grants
-}
 
-/// The grants of built-in ClusterRole `name`, plus those of scanned ClusterRoles aggregated into it.
-fn builtin_grants<'a>(index: &'a ScanIndex, name: &str) -> Option<Vec<Grant<'a>>> {
-    let mut grants = builtin::cluster_role(name)?;
-    let labels = builtin::aggregation_labels(name);
-    if !labels.is_empty() {
-        for other in index.of_kind("ClusterRole") {
-            let aggregated = label_pairs(other)
-                .iter()
-                .any(|(k, v)| v == "true" && labels.contains(&k.as_str()));
-            if aggregated {
-                grants.extend(rule_entries(&other.root).into_iter().map(|e| e.grant));
-            }
-        }
+    /// Bindings whose `roleRef` is `kind`/`name`.
+    pub fn bindings_of_role<'s>(&'s self, kind: &'s str, name: &'s str) -> &'s [&'a K8sObject] {
+        self.by_role.get(&(kind, name)).map_or(&[], Vec::as_slice)
     }
-    Some(grants)
-}
 
-/// What the role `rr` of `binding` grants: a scanned Role in the binding's namespace or scanned ClusterRole
-/// (scanned objects win), else a built-in ClusterRole, else [`Resolution::Missing`].
-pub(crate) fn resolve<'a>(index: &'a ScanIndex, binding: &K8sObject, rr: &RoleRef<'_>) -> Resolution<'a> {
-    match rr.kind {
-        "Role" => {
-            let ns = binding.id.namespace.as_deref().unwrap_or("default");
-            match index
-                .of_kind("Role")
-                .find(|r| r.id.name.as_deref() == Some(rr.name) && r.id.namespace.as_deref().unwrap_or("default") == ns)
-            {
-                Some(role) => Resolution::Found(rule_entries(&role.root).into_iter().map(|e| e.grant).collect()),
-                None => Resolution::Missing(format!("Role {ns}/{} was not scanned", rr.name)),
-            }
-        }
-        "ClusterRole" => {
-            if let Some(role) = index
-                .of_kind("ClusterRole")
-                .find(|r| r.id.name.as_deref() == Some(rr.name))
-            {
-                return Resolution::Found(scanned_cluster_role_grants(index, role));
-            }
-            match builtin_grants(index, rr.name) {
-                Some(grants) => Resolution::Found(grants),
-                None => Resolution::Missing(format!("ClusterRole {} was not scanned", rr.name)),
-            }
-        }
-        other => Resolution::Missing(format!("roleRef kind {other} is not Role or ClusterRole")),
-    }
-}
-
-/// Scanned RoleBindings and ClusterRoleBindings, in scan order.
-pub(crate) fn bindings(index: &ScanIndex) -> impl Iterator<Item = &K8sObject> {
-    index
-        .objects
-        .iter()
-        .filter(|o| o.id.kind == "RoleBinding" || o.id.kind == "ClusterRoleBinding")
-}
-
-/// Bindings that apply to ServiceAccount `ns/name`, each with the first subject that names it.
-pub(crate) fn bindings_of_service_account<'a>(
-    index: &'a ScanIndex,
-    ns: &str,
-    name: &str,
-) -> Vec<(&'a K8sObject, Subject<'a>)> {
-    bindings(index)
-        .filter_map(|b| {
-            let s = subjects(b)
-                .into_iter()
-                .find(|s| s.covers_service_account(b, ns, name))?;
-            Some((b, s))
-        })
-        .collect()
-}
-
-/// Whether a workload is managed by a controller that is in the scan (then it is reported at the controller).
-pub(crate) fn owned_by_scanned_controller(index: &ScanIndex, w: &Workload) -> bool {
-    let ns = w.namespace();
-    w.owners.iter().any(|o| {
-        o.controller
-            && index.workloads.iter().any(|c| {
-                c.object.id.kind == o.kind
-                    && c.object.id.name.as_deref() == Some(o.name.as_str())
-                    && c.namespace() == ns
+    /// Bindings that apply to ServiceAccount `ns/name`, each with the first subject that names it: the
+    /// ServiceAccount itself, or the groups `system:serviceaccounts`, `system:serviceaccounts:<ns>` and
+    /// `system:authenticated`. In scan order.
+    pub fn bindings_of_service_account(&self, ns: &str, name: &str) -> Vec<(&'a K8sObject, Subject<'a>)> {
+        let ns_group = format!("system:serviceaccounts:{ns}");
+        let direct = self
+            .sa_subjects
+            .get(&(ns.to_string(), name.to_string()))
+            .map_or(&[][..], Vec::as_slice);
+        let groups = ["system:serviceaccounts", ns_group.as_str(), "system:authenticated"]
+            .into_iter()
+            .flat_map(|g| self.group_subjects.get(g).map_or(&[][..], Vec::as_slice));
+        let mut hits: Vec<&BoundSubject<'a>> = direct.iter().chain(groups).collect();
+        hits.sort_by_key(|(order, _, _)| *order);
+        hits.dedup_by_key(|(order, _, _)| *order);
+        hits.into_iter()
+            .filter_map(|(_, b, i)| {
+                let s = subjects(b)
+                    .into_iter()
+                    .find(|s| s.index == *i && s.covers_service_account(b, ns, name))?;
+                Some((*b, s))
             })
-    })
+            .collect()
+    }
+
+    /// The scanned ServiceAccount `ns/name`.
+    pub fn service_account(&self, ns: &str, name: &str) -> Option<&'a K8sObject> {
+        self.service_accounts.get(&(ns, name)).copied()
+    }
+
+    /// Whether a workload is managed by a controller that is in the scan (then it is reported at the controller).
+    pub fn owned_by_scanned_controller(&self, w: &Workload) -> bool {
+        let ns = w.namespace();
+        w.owners
+            .iter()
+            .any(|o| o.controller && self.workloads.contains(&(o.kind.as_str(), ns, o.name.as_str())))
+    }
+
+    /// The effective automount of a workload: pod spec ?? ServiceAccount ?? true.
+    pub fn automount(&self, w: &Workload) -> Automount {
+        if let Some((b, pos)) = w.automount {
+            return Automount::PodSpec(b, pos);
+        }
+        let sa = w.service_account_name();
+        match self.service_account(w.namespace(), sa) {
+            Some(obj) => {
+                Automount::ServiceAccount(obj.root.get("automountServiceAccountToken").and_then(Node::as_bool))
+            }
+            None if sa == "default" => Automount::UnscannedDefault,
+            None => Automount::Unknown,
+        }
+    }
 }
 
 /// How cross-object findings and notes name a workload: `Deployment shop/web`.
@@ -129,13 +231,6 @@ pub(crate) fn workload_scope(w: &Workload) -> String {
         w.namespace(),
         w.object.id.name.as_deref().unwrap_or("<unnamed>")
     )
-}
-
-/// The scanned ServiceAccount `ns/name`.
-pub(crate) fn service_account<'a>(index: &'a ScanIndex, ns: &str, name: &str) -> Option<&'a K8sObject> {
-    index
-        .of_kind("ServiceAccount")
-        .find(|o| o.id.name.as_deref() == Some(name) && o.id.namespace.as_deref().unwrap_or("default") == ns)
 }
 
 /// Where a workload's effective `automountServiceAccountToken` comes from.
@@ -163,23 +258,9 @@ impl Automount {
     }
 }
 
-/// The effective automount of a workload: pod spec ?? ServiceAccount ?? true.
-pub(crate) fn automount(index: &ScanIndex, w: &Workload) -> Automount {
-    if let Some((b, pos)) = w.automount {
-        return Automount::PodSpec(b, pos);
-    }
-    let sa = w.service_account_name();
-    match service_account(index, w.namespace(), sa) {
-        Some(obj) => Automount::ServiceAccount(obj.root.get("automountServiceAccountToken").and_then(Node::as_bool)),
-        None if sa == "default" => Automount::UnscannedDefault,
-        None => Automount::Unknown,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rbac::util::role_ref;
     use palisade_core::object::Source;
     use std::sync::Arc;
 
@@ -230,9 +311,11 @@ mod tests {
                 "rules": [{"apiGroups": [""], "resources": ["secrets"], "verbs": ["get"]}]}),
         ]);
         let b = binding("RoleBinding", "Role", "reader");
-        assert!(grants_secret_read(&resolve(&idx, &b, &role_ref(&b).unwrap())));
+        assert!(grants_secret_read(
+            &Lookup::new(&idx).resolve(&b, &role_ref(&b).unwrap())
+        ));
         let b = binding("RoleBinding", "Role", "other");
-        match resolve(&idx, &b, &role_ref(&b).unwrap()) {
+        match Lookup::new(&idx).resolve(&b, &role_ref(&b).unwrap()) {
             Resolution::Missing(m) => assert_eq!(m, "Role shop/other was not scanned"),
             Resolution::Found(_) => panic!("resolved a Role of another namespace"),
         }
@@ -254,20 +337,22 @@ mod tests {
                 "rules": [{"apiGroups": [""], "resources": ["secrets"], "verbs": ["list"]}]}),
         ]);
         let b = binding("ClusterRoleBinding", "ClusterRole", "parent");
-        assert!(grants_secret_read(&resolve(&idx, &b, &role_ref(&b).unwrap())));
+        assert!(grants_secret_read(
+            &Lookup::new(&idx).resolve(&b, &role_ref(&b).unwrap())
+        ));
         let b = binding("RoleBinding", "ClusterRole", "view");
-        match resolve(&idx, &b, &role_ref(&b).unwrap()) {
+        match Lookup::new(&idx).resolve(&b, &role_ref(&b).unwrap()) {
             Resolution::Found(g) => assert!(g.iter().any(|g| g.allows("list", "", "secrets"))),
             Resolution::Missing(_) => panic!("view is built in"),
         }
         let b = binding("RoleBinding", "ClusterRole", "cluster-admin");
-        match resolve(&idx, &b, &role_ref(&b).unwrap()) {
+        match Lookup::new(&idx).resolve(&b, &role_ref(&b).unwrap()) {
             Resolution::Found(g) => assert!(g.iter().any(Grant::is_unrestricted)),
             Resolution::Missing(_) => panic!("cluster-admin is built in"),
         }
         let b = binding("RoleBinding", "ClusterRole", "vendor-role");
         assert!(matches!(
-            resolve(&idx, &b, &role_ref(&b).unwrap()),
+            Lookup::new(&idx).resolve(&b, &role_ref(&b).unwrap()),
             Resolution::Missing(m) if m == "ClusterRole vendor-role was not scanned"
         ));
     }
@@ -288,12 +373,13 @@ mod tests {
                 "roleRef": {"kind": "ClusterRole", "name": "view"},
                 "subjects": [{"kind": "Group", "name": "system:serviceaccounts"}]}),
         ]);
-        let names: Vec<_> = bindings_of_service_account(&idx, "shop", "web")
+        let names: Vec<_> = Lookup::new(&idx)
+            .bindings_of_service_account("shop", "web")
             .iter()
             .map(|(b, _)| b.id.name.clone().unwrap())
             .collect();
         assert_eq!(names, ["same-ns", "all-sas"]);
-        assert_eq!(bindings_of_service_account(&idx, "tools", "web").len(), 2);
+        assert_eq!(Lookup::new(&idx).bindings_of_service_account("tools", "web").len(), 2);
     }
 
     #[test]
@@ -315,10 +401,14 @@ mod tests {
                 "metadata": {"name": "d", "namespace": "shop"},
                 "spec": {"serviceAccountName": "api", "containers": []}}),
         ]);
-        let got: Vec<Option<bool>> = idx.workloads.iter().map(|w| automount(&idx, w).effective()).collect();
+        let got: Vec<Option<bool>> = idx
+            .workloads
+            .iter()
+            .map(|w| Lookup::new(&idx).automount(w).effective())
+            .collect();
         assert_eq!(got, [Some(false), Some(true), Some(true), None]);
         assert!(matches!(
-            automount(&idx, &idx.workloads[2]),
+            Lookup::new(&idx).automount(&idx.workloads[2]),
             Automount::UnscannedDefault
         ));
         assert_eq!(workload_scope(&idx.workloads[0]), "Pod shop/a");
@@ -342,7 +432,7 @@ mod tests {
         let owned: Vec<bool> = idx
             .workloads
             .iter()
-            .map(|w| owned_by_scanned_controller(&idx, w))
+            .map(|w| Lookup::new(&idx).owned_by_scanned_controller(w))
             .collect();
         assert_eq!(owned, [false, true, false]);
     }

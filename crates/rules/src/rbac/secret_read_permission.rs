@@ -1,7 +1,7 @@
 //! RBAC-008: roles that grant reading Secrets; high when a ClusterRole is (or may be) bound cluster-wide.
 
-use super::resolve::bindings;
-use super::util::{grants_message, is_bootstrap_default, role_ref, rule_entries, ApiResource, Permission, CORE};
+use super::resolve::Lookup;
+use super::util::{grants_message, is_bootstrap_default, rule_entries, ApiResource, Permission, CORE};
 use palisade_core::{IndexOutput, K8sObject, Params, Rule, RuleMeta, ScanIndex, Severity, Status, Target};
 
 /// get/list/watch on secrets.
@@ -83,17 +83,14 @@ rules:
 pub struct SecretReadPermission;
 
 /// How a role reaches Secrets, from the scanned bindings.
-fn reach(index: &ScanIndex, role: &K8sObject) -> (Severity, String) {
+fn reach(lookup: &Lookup<'_>, role: &K8sObject) -> (Severity, String) {
     if role.id.kind == "Role" {
         return (Severity::Medium, String::new());
     }
     let name = role.id.name.as_deref().unwrap_or("");
     let mut cluster_wide = Vec::new();
     let mut namespaces = Vec::new();
-    for b in bindings(index) {
-        if !role_ref(b).is_some_and(|rr| rr.is_cluster_role(name)) {
-            continue;
-        }
+    for b in lookup.bindings_of_role("ClusterRole", name) {
         if b.id.kind == "ClusterRoleBinding" {
             cluster_wide.push(b.id.name.clone().unwrap_or_default());
         } else {
@@ -129,6 +126,7 @@ impl Rule for SecretReadPermission {
     }
 
     fn check_index(&self, _params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
+        let lookup = Lookup::new(index);
         for role in index
             .objects
             .iter()
@@ -141,7 +139,7 @@ impl Rule for SecretReadPermission {
             if !entries.iter().any(|e| e.grant.grants(&PERMISSION).is_some()) {
                 continue;
             }
-            let (severity, how) = reach(index, role);
+            let (severity, how) = reach(&lookup, role);
             for entry in &entries {
                 let Some(m) = entry.grant.grants(&PERMISSION) else {
                     continue;

@@ -1,6 +1,6 @@
 //! RBAC-018: workloads whose pods get a ServiceAccount token mounted (pod spec ?? ServiceAccount ?? true).
 
-use super::resolve::{automount, owned_by_scanned_controller, workload_scope, Automount};
+use super::resolve::{workload_scope, Automount, Lookup};
 use palisade_core::{IndexOutput, Params, Rule, RuleMeta, ScanIndex, Severity, Status, Target, Workload};
 
 /// Annotation (on the workload or its pod template) declaring that the pods call the Kubernetes API and need the
@@ -132,14 +132,15 @@ impl Rule for ServiceAccountTokenAutomounted {
     }
 
     fn check_index(&self, params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
+        let lookup = Lookup::new(index);
         for w in &index.workloads {
             let ns = w.namespace();
-            if params.is_system_namespace(ns) || owned_by_scanned_controller(index, w) || allowlisted(w) {
+            if params.is_system_namespace(ns) || lookup.owned_by_scanned_controller(w) || allowlisted(w) {
                 continue;
             }
             let sa = w.service_account_name();
             let spec = (w.spec_pos, w.spec_pointer.clone());
-            let (pos, pointer, message) = match automount(index, w) {
+            let (pos, pointer, message) = match lookup.automount(w) {
                 Automount::PodSpec(false, _)
                 | Automount::ServiceAccount(Some(false)) => continue,
                 Automount::PodSpec(true, pos) => (

@@ -8,15 +8,31 @@ use super::{
     secret_read_permission,
 };
 
-/// Descriptions of the dangerous permissions `grants` hold, most severe first (at most one per kind). An
-/// unrestricted grant (what cluster-admin has) is reported alone.
-pub(crate) fn takeover_permissions(grants: &[Grant<'_>]) -> Vec<String> {
+/// A dangerous permission: its gravity (0 is the worst) and what it is.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Takeover {
+    /// 0 cluster-admin power, 1 wildcards, 2 RBAC escalation, 3 impersonation, 4 nodes/proxy, 5 Secret read, 6 pod
+    /// creation.
+    pub rank: usize,
+    /// `list on secrets`, `every verb on every resource (cluster-admin)`.
+    pub description: String,
+}
+
+/// The dangerous permissions `grants` hold, most severe first (at most one per kind). An unrestricted grant (what
+/// cluster-admin has) is reported alone.
+pub(crate) fn takeover_permissions(grants: &[Grant<'_>]) -> Vec<Takeover> {
     if grants.iter().any(Grant::is_unrestricted) {
-        return vec!["every verb on every resource (cluster-admin)".to_string()];
+        return vec![Takeover {
+            rank: 0,
+            description: "every verb on every resource (cluster-admin)".to_string(),
+        }];
     }
     let mut out = Vec::new();
     if let Some(fields) = grants.iter().map(Grant::wildcard_fields).find(|f| !f.is_empty()) {
-        out.push(format!("wildcard access (\"*\" in {})", fields.join(", ")));
+        out.push(Takeover {
+            rank: 1,
+            description: format!("wildcard access (\"*\" in {})", fields.join(", ")),
+        });
     }
     let checks = [
         &rbac_escalation_permission::PERMISSIONS[..],
@@ -25,9 +41,12 @@ pub(crate) fn takeover_permissions(grants: &[Grant<'_>]) -> Vec<String> {
         std::slice::from_ref(&secret_read_permission::PERMISSION),
         std::slice::from_ref(&pod_create_permission::PERMISSION),
     ];
-    for perms in checks {
+    for (rank, perms) in (2..).zip(checks) {
         if let Some(m) = perms.iter().find_map(|p| grants.iter().find_map(|g| g.grants(p))) {
-            out.push(m.describe());
+            out.push(Takeover {
+                rank,
+                description: m.describe(),
+            });
         }
     }
     out
@@ -37,10 +56,17 @@ pub(crate) fn takeover_permissions(grants: &[Grant<'_>]) -> Vec<String> {
 mod tests {
     use super::*;
 
+    fn described(grants: &[Grant<'_>]) -> Vec<String> {
+        takeover_permissions(grants)
+            .into_iter()
+            .map(|t| t.description)
+            .collect()
+    }
+
     #[test]
     fn orders_and_summarises() {
         assert_eq!(
-            takeover_permissions(&[Grant::of(&["*"], &["*"], &["*"])]),
+            described(&[Grant::of(&["*"], &["*"], &["*"])]),
             ["every verb on every resource (cluster-admin)"]
         );
         let g = [
@@ -48,11 +74,13 @@ mod tests {
             Grant::of(&["list"], &[""], &["secrets"]),
             Grant::of(&["create"], &["apps"], &["deployments"]),
         ];
-        assert_eq!(takeover_permissions(&g), ["list on secrets", "create on deployments"]);
-        assert!(takeover_permissions(&[Grant::of(&["get"], &[""], &["pods"])]).is_empty());
+        assert_eq!(described(&g), ["list on secrets", "create on deployments"]);
+        assert!(described(&[Grant::of(&["get"], &[""], &["pods"])]).is_empty());
+        let ranks: Vec<usize> = takeover_permissions(&g).iter().map(|t| t.rank).collect();
+        assert_eq!(ranks, [5, 6]);
         let wild = [Grant::of(&["get"], &[""], &["*"])];
         assert_eq!(
-            takeover_permissions(&wild),
+            described(&wild),
             [
                 "wildcard access (\"*\" in resources)",
                 "get on nodes/proxy (through \"*\" in resources)",

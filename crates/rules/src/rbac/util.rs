@@ -393,6 +393,21 @@ pub(crate) fn is_broad_group(name: &str) -> bool {
     ) || name.starts_with("system:serviceaccounts:")
 }
 
+/// How findings and notes name a binding: `ClusterRoleBinding web-admin`, `RoleBinding shop/web` (namespace
+/// `default` when unset, where the API server would put it).
+pub(crate) fn binding_label(b: &K8sObject) -> String {
+    let name = b.id.name.as_deref().unwrap_or("<unnamed>");
+    if b.id.kind == "ClusterRoleBinding" {
+        format!("ClusterRoleBinding {name}")
+    } else {
+        format!(
+            "{} {}/{name}",
+            b.id.kind,
+            b.id.namespace.as_deref().unwrap_or("default")
+        )
+    }
+}
+
 /// The `roleRef` of a binding.
 #[derive(Clone, Debug)]
 pub(crate) struct RoleRef<'a> {
@@ -649,6 +664,7 @@ mod tests {
         let rr = role_ref(&binding).unwrap();
         assert_eq!(rr.describe(&binding), "Role shop/deployer");
         assert!(!rr.is_cluster_role("deployer"));
+        assert_eq!(binding_label(&binding), "RoleBinding shop/b");
     }
 
     #[test]

@@ -1,11 +1,9 @@
 //! RBAC-029: workloads whose ServiceAccount holds admin or takeover permissions (attack path: pod → token →
 //! binding → role).
 
-use super::resolve::{
-    automount, bindings_of_service_account, owned_by_scanned_controller, resolve, workload_scope, Resolution,
-};
+use super::resolve::{workload_scope, Lookup, Resolution};
 use super::takeover::takeover_permissions;
-use super::util::role_ref;
+use super::util::{binding_label, role_ref};
 use palisade_core::{IndexOutput, Params, Rule, RuleMeta, ScanIndex, Severity, Status, Target};
 
 /// Metadata of RBAC-029.
@@ -124,35 +122,41 @@ impl Rule for WorkloadServiceAccountTakeover {
     }
 
     fn check_index(&self, _params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
+        let lookup = Lookup::new(index);
         for w in &index.workloads {
-            if owned_by_scanned_controller(index, w) {
+            if lookup.owned_by_scanned_controller(w) {
                 continue;
             }
             let ns = w.namespace();
             let sa = w.service_account_name();
-            let mut found: Vec<String> = Vec::new();
+            // (gravity, description) per binding that grants a takeover permission; the worst is reported.
+            let mut found: Vec<(usize, String)> = Vec::new();
             let mut missing: Vec<String> = Vec::new();
-            for (b, subject) in bindings_of_service_account(index, ns, sa) {
+            for (b, subject) in lookup.bindings_of_service_account(ns, sa) {
                 let Some(rr) = role_ref(b) else { continue };
-                match resolve(index, b, &rr) {
+                match lookup.resolve(b, &rr) {
                     Resolution::Found(grants) => {
-                        if let Some(p) = takeover_permissions(&grants).first() {
+                        if let Some(t) = takeover_permissions(&grants).first() {
                             let via = if subject.kind == "ServiceAccount" {
                                 String::new()
                             } else {
                                 format!(" (through {})", subject.describe(b))
                             };
-                            found.push(format!(
-                                "{}{via} binds it to {}, which grants {p}",
-                                b.id,
-                                rr.describe(b)
+                            found.push((
+                                t.rank,
+                                format!(
+                                    "{}{via} binds it to {}, which grants {}",
+                                    binding_label(b),
+                                    rr.describe(b),
+                                    t.description
+                                ),
                             ));
                         }
                     }
                     Resolution::Missing(reason) => missing.push(reason),
                 }
             }
-            let Some(first) = found.first() else {
+            let Some((_, first)) = found.iter().min_by_key(|(rank, _)| *rank) else {
                 if let Some(reason) = missing.first() {
                     out.not_evaluated(workload_scope(w), reason.clone());
                 }
@@ -162,7 +166,7 @@ impl Rule for WorkloadServiceAccountTakeover {
                 1 => String::new(),
                 n => format!(" (and {} more binding(s))", n - 1),
             };
-            let no_token = automount(index, w).effective() == Some(false);
+            let no_token = lookup.automount(w).effective() == Some(false);
             let token_note = if no_token {
                 "; its token is not automounted, which limits but does not remove the exposure"
             } else {
