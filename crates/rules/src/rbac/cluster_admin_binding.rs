@@ -144,3 +144,41 @@ impl Rule for ClusterAdminBinding {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use palisade_core::{Node, Pos, Value};
+
+    fn subject<'a>(node: &'a Node, kind: &'a str, name: &'a str) -> Subject<'a> {
+        Subject {
+            index: 0,
+            node,
+            kind,
+            name,
+            namespace: None,
+        }
+    }
+
+    #[test]
+    fn system_identities_and_critical_subjects() {
+        let n = Node::new(Pos::new(1, 1), Value::Null);
+        let masters = subject(&n, "Group", "system:masters");
+        assert!(is_system_identity(&masters) && !is_critical_subject(&masters));
+        let nodes = subject(&n, "Group", "system:nodes");
+        assert!(is_system_identity(&nodes));
+        let kcm = subject(&n, "User", "system:kube-controller-manager");
+        assert!(is_system_identity(&kcm));
+        for (kind, name) in [
+            ("Group", "system:authenticated"),
+            ("Group", "system:serviceaccounts:shop"),
+            ("User", "system:anonymous"),
+            ("ServiceAccount", "ci"),
+        ] {
+            let s = subject(&n, kind, name);
+            assert!(!is_system_identity(&s) && is_critical_subject(&s), "{kind} {name}");
+        }
+        let user = subject(&n, "User", "alice@example.com");
+        assert!(!is_system_identity(&user) && !is_critical_subject(&user));
+    }
+}

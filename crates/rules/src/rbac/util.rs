@@ -5,7 +5,7 @@
 //! `VerbMatches`/`APIGroupMatches`/`ResourceMatches`): `*` in `verbs`, `apiGroups` or `resources` matches
 //! everything, `*/sub` matches subresource `sub` of every resource, everything else matches exactly (case
 //! sensitive). One deliberate extension: `res/*` is taken to match every subresource of `res` (`pods/*` matches
-//! `pods/exec`). The authorizer does not expand it, but a rule that says it states the intent to grant all
+//! `pods/exec`, `*/*` every subresource of everything). The authorizer does not expand it, but a rule that says it states the intent to grant all
 //! subresources, and reporting it is what a reviewer wants.
 //!
 //! `resourceNames` never prevents a match here (a rule limited to some names still grants the verb on those
@@ -137,11 +137,10 @@ impl<'a> Grant<'a> {
             }
             let Some(sub) = sub else { return false };
             match r.split_once('/') {
-                // `*/exec`: that subresource of every resource (Kubernetes semantics).
-                Some(("*", rs)) => rs == sub,
-                // `pods/*`: every subresource of pods (intent; see the module docs).
-                Some((rb, "*")) => rb == base,
-                _ => false,
+                // `*/exec`: that subresource of every resource (Kubernetes semantics); `pods/*` and `*/*`: every
+                // subresource of pods / of everything (intent; see the module docs).
+                Some((rb, rs)) => (rb == "*" && rs == sub) || (rs == "*" && (rb == "*" || rb == base)),
+                None => false,
             }
         })
     }
@@ -184,7 +183,8 @@ impl<'a> Grant<'a> {
         })
     }
 
-    /// Fields holding a wildcard: `verbs` or `apiGroups` with `*`, `resources` with `*` or `*/sub`.
+    /// Fields holding a wildcard: `verbs` or `apiGroups` with `*`, `resources` with `*` anywhere (`*`, `*/scale`,
+    /// `pods/*`).
     pub fn wildcard_fields(&self) -> Vec<&'static str> {
         let mut out = Vec::new();
         if self.verbs.contains(&"*") {
@@ -193,7 +193,7 @@ impl<'a> Grant<'a> {
         if self.api_groups.contains(&"*") {
             out.push("apiGroups");
         }
-        if self.resources.iter().any(|r| *r == "*" || r.starts_with("*/")) {
+        if self.resources.iter().any(|r| r.contains('*')) {
             out.push("resources");
         }
         out
@@ -538,6 +538,13 @@ mod tests {
         assert!(pod_subs.allows_resource("pods/attach"));
         assert!(!pod_subs.allows_resource("pods"));
         assert!(!pod_subs.allows_resource("nodes/proxy"));
+        let everything_sub = Grant::of(&["create"], &[""], &["*/*"]);
+        assert!(everything_sub.allows_resource("pods/exec"));
+        assert!(everything_sub.allows_resource("nodes/proxy"));
+        assert!(!everything_sub.allows_resource("pods"));
+        let other_sub = Grant::of(&["create"], &[""], &["pods/log"]);
+        assert!(!other_sub.allows_resource("pods/exec"));
+        assert!(!Grant::of(&["create"], &[""], &["deployments/*"]).allows_resource("pods/exec"));
         let prefix = Grant::of(&["create"], &[""], &["pod"]);
         assert!(!prefix.allows_resource("pods"));
     }
@@ -604,7 +611,8 @@ mod tests {
             Grant::of(&["get"], &[""], &["*/scale"]).wildcard_fields(),
             ["resources"]
         );
-        assert!(Grant::of(&["get"], &[""], &["pods/*"]).wildcard_fields().is_empty());
+        assert_eq!(Grant::of(&["get"], &[""], &["pods/*"]).wildcard_fields(), ["resources"]);
+        assert!(Grant::of(&["get"], &[""], &["pods/exec"]).wildcard_fields().is_empty());
         assert!(Grant::of(&["*"], &["*"], &["*"]).is_unrestricted());
         assert!(!Grant::of(&["*"], &[""], &["*"]).is_unrestricted());
         let mut named = Grant::of(&["*"], &["*"], &["*"]);

@@ -14,7 +14,7 @@ pub static META: RuleMeta = RuleMeta {
     remediation: "List the exact verbs, resources and API groups the subject needs instead of \"*\".",
     docs: r#"## What it does
 Checks every entry of `rules` of each Role and ClusterRole (not only the first) and reports each entry that
-uses `*` in `verbs`, `apiGroups` or `resources` (including `*/subresource`). An entry with `*` in both `verbs`
+uses `*` in `verbs`, `apiGroups` or `resources` (including `*/scale` and `pods/*`). An entry with `*` in both `verbs`
 and `resources` is critical: it grants every action on every resource of its API groups. The API server's own
 default roles (label `kubernetes.io/bootstrapping: rbac-defaults`, as read from a live cluster) are exempt.
 
