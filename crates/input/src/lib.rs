@@ -15,11 +15,13 @@
     allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)
 )]
 
+pub mod aks;
 mod build;
 mod compat;
 mod error;
 mod json;
 mod resolve;
+mod terraform;
 pub mod testdata;
 mod text;
 mod yaml;
@@ -178,9 +180,26 @@ pub struct FileLoad {
     pub aks: palisade_core::aks::AksInputs,
 }
 
-/// Loads one file: every document that is a Kubernetes object (or a `List` of them).
+/// Loads one file: every document that is a Kubernetes object (or a `List` of them), and AKS inputs: Terraform
+/// files (by their `.tf` / `.tfvars` label), ARM templates and parameters files, exported resources, `az aks`
+/// output and `terraform show -json` documents (by their content; see [`aks::classify`]).
 pub fn load_file(file_label: &str, bytes: &[u8], opts: &LoadOptions) -> FileLoad {
-    let (docs, err) = parse_documents(bytes, opts);
+    if terraform::is_terraform_label(file_label) {
+        return aks::load_terraform(file_label, bytes, opts);
+    }
+    let (mut docs, mut err) = parse_documents(bytes, opts);
+    // ARM templates may hold comments, which JSON (and so the manifest loader) rejects.
+    if err.is_some() && file_label.ends_with(".json") {
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            if text.contains("deploymentTemplate") && (text.contains("//") || text.contains("/*")) {
+                let (d, e) = json::parse(&aks::strip_json_comments(text), opts);
+                if e.is_none() {
+                    docs = d;
+                    err = None;
+                }
+            }
+        }
+    }
     let file: Arc<str> = Arc::from(file_label);
     let mut out = FileLoad {
         documents: docs.len(),
@@ -194,7 +213,9 @@ pub fn load_file(file_label: &str, bytes: &[u8], opts: &LoadOptions) -> FileLoad
         } = doc;
         out.duplicate_keys
             .extend(duplicate_keys.into_iter().map(|d| (index, d)));
-        add_document(&mut out, &file, index, root);
+        if let Some(root) = aks::take(&mut out.aks, &file, index, root) {
+            add_document(&mut out, &file, index, root);
+        }
     }
     if let Some(e) = err {
         out.errors.push(LoadError::from_parse(file_label, e));

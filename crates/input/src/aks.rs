@@ -1,0 +1,221 @@
+//! Recognises AKS inputs among JSON/YAML documents (ARM templates and parameters files, compiled Bicep, exported
+//! resources and REST bodies, `az aks show` / `az aks list` output, `terraform show -json` plans and state) and
+//! reads Terraform files. Recognised documents go to [`palisade_core::aks::AksInputs`] instead of being skipped as
+//! non-Kubernetes documents.
+
+use crate::error::{LoadError, ParseError, ParseErrorKind};
+use crate::LoadOptions;
+use palisade_core::aks::{AksDoc, AksDocKind, AksInputs};
+use palisade_core::{Node, Value};
+use std::sync::Arc;
+
+/// What an AKS-related document is, if it is one.
+pub fn classify(root: &Node) -> Option<AksDocKind> {
+    let m = root.as_map()?;
+    let get_ci = |k: &str| m.entries().iter().find(|e| e.key.eq_ignore_ascii_case(k)).map(|e| &e.value);
+    if let Some(schema) = m.get("$schema").and_then(Node::as_str) {
+        let s = schema.to_ascii_lowercase();
+        if s.contains("deploymenttemplate") {
+            return Some(AksDocKind::ArmTemplate);
+        }
+        if s.contains("deploymentparameters") {
+            return Some(AksDocKind::ArmParameters);
+        }
+    }
+    if m.get("contentVersion").is_some() {
+        if m.get("resources").is_some() {
+            return Some(AksDocKind::ArmTemplate);
+        }
+        if m.get("parameters").is_some() {
+            return Some(AksDocKind::ArmParameters);
+        }
+    }
+    if m.get("format_version").is_some()
+        && (m.get("planned_values").is_some() || m.get("values").is_some() || m.get("terraform_version").is_some())
+    {
+        return Some(AksDocKind::TerraformJson);
+    }
+    if m.get("apiVersion").is_some() && m.get("kind").is_some() && m.get("type").is_none() {
+        // A Kubernetes object.
+        return None;
+    }
+    if get_ci("type")
+        .and_then(Node::as_str)
+        .is_some_and(|t| t.len() > 10 && t.get(..10).is_some_and(|p| p.eq_ignore_ascii_case("microsoft.")))
+    {
+        return Some(AksDocKind::Resource);
+    }
+    let cluster_like = |n: &Node| {
+        n.as_map().is_some_and(|mm| {
+            mm.entries()
+                .iter()
+                .any(|e| e.key.eq_ignore_ascii_case("agentPoolProfiles"))
+                && mm.entries().iter().any(|e| {
+                    ["kubernetesVersion", "dnsPrefix", "fqdn", "networkProfile"]
+                        .iter()
+                        .any(|k| e.key.eq_ignore_ascii_case(k))
+                })
+        })
+    };
+    if cluster_like(root) || m.get("properties").is_some_and(cluster_like) {
+        return Some(AksDocKind::Resource);
+    }
+    None
+}
+
+/// Takes a document into `aks` when it is an AKS input (a sequence of resources counts item by item); gives it
+/// back otherwise.
+pub(crate) fn take(aks: &mut AksInputs, file: &Arc<str>, document: usize, root: Node) -> Option<Node> {
+    if let Some(kind) = classify(&root) {
+        aks.documents.push(AksDoc {
+            file: Arc::clone(file),
+            document,
+            base_pointer: String::new(),
+            kind,
+            root,
+        });
+        return None;
+    }
+    let all_resources = root
+        .as_seq()
+        .is_some_and(|items| !items.is_empty() && items.iter().all(|i| classify(i) == Some(AksDocKind::Resource)));
+    if !all_resources {
+        return Some(root);
+    }
+    if let Value::Seq(items) = root.value {
+        for (i, item) in items.into_iter().enumerate() {
+            aks.documents.push(AksDoc {
+                file: Arc::clone(file),
+                document,
+                base_pointer: format!("/{i}"),
+                kind: AksDocKind::Resource,
+                root: item,
+            });
+        }
+    }
+    None
+}
+
+/// Blanks `//` and `/* */` comments outside strings (ARM templates allow them), keeping every position.
+pub(crate) fn strip_json_comments(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    let mut in_str = false;
+    while let Some(&c) = b.get(i) {
+        if in_str {
+            out.push(c);
+            if c == b'\\' {
+                if let Some(&n) = b.get(i + 1) {
+                    out.push(n);
+                    i += 1;
+                }
+            } else if c == b'"' {
+                in_str = false;
+            }
+            i += 1;
+            continue;
+        }
+        match (c, b.get(i + 1)) {
+            (b'"', _) => {
+                in_str = true;
+                out.push(c);
+                i += 1;
+            }
+            (b'/', Some(b'/')) => {
+                while let Some(&x) = b.get(i) {
+                    if x == b'\n' {
+                        break;
+                    }
+                    out.push(if x.is_ascii() { b' ' } else { x });
+                    i += 1;
+                }
+            }
+            (b'/', Some(b'*')) => {
+                out.extend_from_slice(b"  ");
+                i += 2;
+                while let Some(&x) = b.get(i) {
+                    if x == b'*' && b.get(i + 1) == Some(&b'/') {
+                        out.extend_from_slice(b"  ");
+                        i += 2;
+                        break;
+                    }
+                    out.push(if x == b'\n' || x == b'\r' || !x.is_ascii() { x } else { b' ' });
+                    i += 1;
+                }
+            }
+            _ => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
+
+/// Loads a Terraform file (`*.tf`, `*.tfvars`).
+pub(crate) fn load_terraform(label: &str, bytes: &[u8], opts: &LoadOptions) -> crate::FileLoad {
+    let mut out = crate::FileLoad {
+        documents: 1,
+        ..crate::FileLoad::default()
+    };
+    let len = bytes.len() as u64;
+    let err = if len > opts.max_file_bytes {
+        let message = format!("file is {len} bytes, over the limit of {} bytes", opts.max_file_bytes);
+        Some(ParseError::new(1, 1, 1, ParseErrorKind::TooLarge, message))
+    } else {
+        match std::str::from_utf8(bytes) {
+            Err(e) => {
+                let p = crate::text::pos_at(bytes, e.valid_up_to());
+                let byte = bytes.get(e.valid_up_to()).copied().unwrap_or(0);
+                let message = format!("invalid UTF-8 (byte 0x{byte:02x})");
+                Some(ParseError::new(1, p.line, p.col, ParseErrorKind::InvalidUtf8, message))
+            }
+            Ok(text) => match crate::terraform::parse(label, text) {
+                Ok(f) => {
+                    out.aks.terraform.push(f);
+                    None
+                }
+                Err(e) => Some(e),
+            },
+        }
+    };
+    if let Some(e) = err {
+        out.errors.push(LoadError::from_parse(label, e));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn root(json: &str) -> Node {
+        let (docs, err) = crate::parse_documents(json.as_bytes(), &LoadOptions::default());
+        assert!(err.is_none());
+        docs.into_iter().next().unwrap().root
+    }
+
+    #[test]
+    fn classifies_documents() {
+        let t = root(r#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "resources": []}"#);
+        assert_eq!(classify(&t), Some(AksDocKind::ArmTemplate));
+        let p = root(r#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", "contentVersion": "1.0.0.0", "parameters": {}}"#);
+        assert_eq!(classify(&p), Some(AksDocKind::ArmParameters));
+        let az = root(r#"{"name": "c", "type": "Microsoft.ContainerService/ManagedClusters", "agentPoolProfiles": []}"#);
+        assert_eq!(classify(&az), Some(AksDocKind::Resource));
+        let k8s = root(r#"{"apiVersion": "v1", "kind": "Secret", "type": "Opaque"}"#);
+        assert_eq!(classify(&k8s), None);
+        let plan = root(r#"{"format_version": "1.2", "planned_values": {}}"#);
+        assert_eq!(classify(&plan), Some(AksDocKind::TerraformJson));
+    }
+
+    #[test]
+    fn comments_are_blanked_in_place() {
+        let s = "{\n  // note\n  \"a\": \"//x\" /* c */\n}";
+        let t = strip_json_comments(s);
+        assert_eq!(t.len(), s.len());
+        assert!(t.contains("\"//x\""));
+        assert!(!t.contains("note"));
+    }
+}
