@@ -217,10 +217,10 @@ pub fn finish(
         })
         .filter_map(|w| key_of(&w.object.id))
         .collect();
+    findings.extend(cross);
     if !owned.is_empty() {
         findings.retain(|f| key_of(&f.object).is_none_or(|k| !owned.contains(&k)));
     }
-    findings.extend(cross);
     let (findings, suppressed, warnings) = suppressions.apply(findings);
     Finished {
         findings,

@@ -25,8 +25,8 @@ Policy's "Kubernetes cluster pods should use specified labels" denies pods witho
 them fails at admission.
 
 ## Example
+With `parameters: {required_labels: [app.kubernetes.io/name, owner]}` in `.palisade.yaml`:
 ```yaml
-# .palisade.yaml: parameters: {required_labels: [app.kubernetes.io/name, owner]}
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -86,7 +86,13 @@ impl Rule for MissingRequiredLabels {
             .required_labels
             .iter()
             .filter(|l| labels.and_then(|e| e.value.get(l)).is_none_or(Node::is_null))
-            .map(|l| Violation::new(format!("pod labels ({pointer}) lack the required label \"{l}\""), pos, pointer.clone()))
+            .map(|l| {
+                Violation::new(
+                    format!("pod labels ({pointer}) lack the required label \"{l}\""),
+                    pos,
+                    pointer.clone(),
+                )
+            })
             .collect()
     }
 }
