@@ -28,10 +28,11 @@ are references, not literals) and reports a value that
 
 Not reported: empty values; values with a `$(VAR)` reference (Kubernetes fills them from other variables);
 placeholders meant to be replaced by a pipeline (`changeme`, `<password>`, `${VAR}`, `{{ .Values.x }}`,
-`#{token}#`, `__TOKEN__`, `xxxx`); values shaped like settings (booleans, numbers, durations, absolute paths, URLs
+`#{token}#`, `__TOKEN__`, `xxxx`, `API_KEY_VALUE`); values shaped like settings (booleans, numbers, durations, absolute paths, URLs
 without credentials); and, for names whose last word says they hold a reference (`SECRET_NAME`, `TOKEN_URL`,
-`PASSWORD_FILE`), values that do not look random (16+ characters, letters and digits, 3.5+ bits of entropy per
-character). Messages name the container and variable and show the value masked (`****, 24 chars`), never the value.
+`PASSWORD_FILE`) or whose only sensitive part is `connection_string` (often a locator such as
+`projects/p/instances/i/databases/d`), values that do not look random (16+ characters, letters and digits, 3.5+
+bits of entropy per character). Messages name the container and variable and show the value masked (`****, 24 chars`), never the value.
 
 ## Why is this bad?
 Manifests end up in Git history, CI logs, Helm release Secrets and `kubectl get -o yaml` output, and environment

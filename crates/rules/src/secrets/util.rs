@@ -14,13 +14,15 @@
 //!    ^AWS_SECRET_ACCESS_KEY$)`, and the value is a literal that could be a credential. Not literals:
 //!    empty values, values containing a `$(VAR)` reference (Kubernetes expands them from other variables),
 //!    placeholders (`changeme`, `<password>`, `${VAR}`, `{{ .Values.x }}`, `#{token}#`, `__TOKEN__`, `xxxx`,
-//!    `****`, `your-api-key`, ...: templates to be replaced, not secrets), and values shaped like settings rather
-//!    than secrets (booleans, numbers, durations, absolute paths, URLs without credentials).
+//!    `****`, `your-api-key`, `GOOGLE_API_KEY_VAL`, ...: templates to be replaced, not secrets), and values shaped
+//!    like settings rather than secrets (booleans, numbers, durations, absolute paths, URLs without credentials).
 //! 3. **Random-looking values**: when the name's last word says it holds a reference or a setting
-//!    (`SECRET_NAME`, `TOKEN_URL`, `PASSWORD_FILE`, `tokenTtl`, ...), or in annotation mode (annotation keys such as
-//!    `nginx.ingress.kubernetes.io/auth-secret` name Secrets), a sensitive name is reported only when the value
-//!    looks random: at least 16 characters, no whitespace, letters and digits, a Shannon entropy of at least
-//!    3.5 bits per character, and not a UUID, a DNS name, a path or a URL.
+//!    (`SECRET_NAME`, `TOKEN_URL`, `PASSWORD_FILE`, `tokenTtl`, ...), when the only sensitive part of the name is
+//!    `connection string` (often a locator; the secret parts of connection strings are value patterns), or in
+//!    annotation mode (annotation keys such as `nginx.ingress.kubernetes.io/auth-secret` name Secrets), a
+//!    sensitive name is reported only when the value looks random: at least 16 characters, no whitespace, letters
+//!    and digits, a Shannon entropy of at least 3.5 bits per character, and not a UUID, a DNS name, a path or a
+//!    URL.
 
 /// What made a value credential-like. Never holds the value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,6 +69,13 @@ fn contains_joined(text: &str, a: &str, b: &str) -> bool {
 
 /// The catalogue's sensitive-name expression, case-insensitive.
 pub(crate) fn is_sensitive_name(name: &str) -> bool {
+    names_a_secret(name) || contains_joined(&name.to_ascii_lowercase(), "connection", "string")
+}
+
+/// The catalogue's sensitive-name expression without `connection[_-]?string`: names that say the value is a secret.
+/// A connection string is often just a locator (`projects/p/instances/i/databases/d`, `Server=db;Integrated
+/// Security=true`); the secret parts of Azure and SQL connection strings are caught by the value patterns.
+fn names_a_secret(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     ["password", "passwd", "pwd", "secret", "token", "credential", "bearer"]
         .iter()
@@ -74,7 +83,6 @@ pub(crate) fn is_sensitive_name(name: &str) -> bool {
         || contains_joined(&n, "api", "key")
         || contains_joined(&n, "access", "key")
         || contains_joined(&n, "client", "secret")
-        || contains_joined(&n, "connection", "string")
         || contains_joined(&n, "private", "key")
         || (n.starts_with("azure_") && n.ends_with("key") && n.len() >= "azure_".len() + 1 + "key".len())
         || n == "aws_secret_access_key"
@@ -136,6 +144,16 @@ const REFERENCE_WORDS: &[&str] = &[
     "mount",
     "store",
     "namespace",
+    "backend",
+    "source",
+    "method",
+    "strategy",
+    "kind",
+    "class",
+    "encoding",
+    "cipher",
+    "level",
+    "usage",
 ];
 
 /// The last word of a name, lower-case: split at non-alphanumerics and at lower-to-upper case changes
@@ -208,6 +226,15 @@ pub(crate) fn is_placeholder(value: &str) -> bool {
         || lower.starts_with("your-")
         || lower.starts_with("your_")
         || lower.starts_with("<your")
+        || is_upper_snake_word(v)
+}
+
+/// `GOOGLE_API_KEY_VAL`, `SPANNER_PROJECT`: upper-case words joined by underscores, no digits, the way templates
+/// name the value to substitute.
+fn is_upper_snake_word(v: &str) -> bool {
+    v.contains('_')
+        && v.chars().all(|c| c.is_ascii_uppercase() || c == '_')
+        && v.chars().any(|c| c.is_ascii_uppercase())
 }
 
 /// Whether a value is shaped like a setting rather than a secret: a boolean, a number or duration, an absolute
@@ -382,7 +409,7 @@ pub(crate) fn detect(name: &str, value: &str, mode: Mode) -> Option<Detection> {
     if !is_sensitive_name(name) || has_var_reference(value) || is_placeholder(value) {
         return None;
     }
-    if mode == Mode::Annotation || names_a_reference(name) {
+    if mode == Mode::Annotation || names_a_reference(name) || !names_a_secret(name) {
         return looks_random(value).then_some(Detection::RandomLooking);
     }
     if looks_like_setting(value) {
@@ -395,8 +422,22 @@ pub(crate) fn detect(name: &str, value: &str, mode: Mode) -> Option<Detection> {
     })
 }
 
+/// The value part of an assignment: the content of a quoted string, or the text before a ` #` comment, without a
+/// trailing comma.
+fn assigned_value(raw: &str) -> &str {
+    let raw = raw.trim();
+    for quote in ['"', '\''] {
+        if let Some(inner) = raw.strip_prefix(quote) {
+            return inner.split(quote).next().unwrap_or("");
+        }
+    }
+    let raw = raw.split(" #").next().unwrap_or("");
+    raw.trim().trim_end_matches(',').trim()
+}
+
 /// `name = value` / `name: value` / `"name": "value"` assignments in a multi-line configuration file, as
-/// (1-based line, name, value). Comment lines (`#`, `//`, `;`) are skipped.
+/// (1-based line, name, value). Comment lines (`#`, `//`, `;`) are skipped, and so are values that open a nested
+/// structure (`{`, `[`) or a YAML block (`|`, `>`), anchors and aliases: the secret, if any, is on other lines.
 pub(crate) fn assignments(text: &str) -> Vec<(usize, &str, &str)> {
     text.lines()
         .enumerate()
@@ -409,15 +450,15 @@ pub(crate) fn assignments(text: &str) -> Vec<(usize, &str, &str)> {
             let name = l
                 .get(..split)?
                 .trim()
-                .trim_matches(['"', '\''])
-                .trim_start_matches("- ");
-            let value = l
-                .get(split + 1..)?
-                .trim()
-                .trim_end_matches(',')
-                .trim()
+                .trim_start_matches("- ")
                 .trim_matches(['"', '\'']);
-            (!name.is_empty() && !name.contains(char::is_whitespace)).then_some((i + 1, name, value))
+            let value = assigned_value(l.get(split + 1..)?);
+            let structural = value.starts_with(['{', '[', '|', '>', '&', '*']);
+            (!name.is_empty() && !name.contains(char::is_whitespace) && !value.is_empty() && !structural).then_some((
+                i + 1,
+                name,
+                value,
+            ))
         })
         .collect()
 }
@@ -546,6 +587,7 @@ mod tests {
             "********",
             "your-api-key-here",
             "%PASSWORD%",
+            "GOOGLE_API_KEY_VAL",
         ] {
             assert!(is_placeholder(v), "{v}");
             assert_eq!(detect("DB_PASSWORD", v, Mode::Literal), None, "{v}");
@@ -575,6 +617,56 @@ mod tests {
             Some(Detection::SensitiveName)
         );
         assert_eq!(detect("LOG_LEVEL", "hunter2", Mode::Literal), None);
+        // Connection strings: locators are not secrets, their secret parts are value patterns.
+        assert_eq!(
+            detect(
+                "SPANNER_CONNECTION_STRING",
+                "projects/p/instances/i/databases/d",
+                Mode::Literal
+            ),
+            None
+        );
+        assert_eq!(
+            detect(
+                "DB_CONNECTION_STRING",
+                "Server=db;Integrated Security=true",
+                Mode::Literal
+            ),
+            None
+        );
+        assert_eq!(
+            detect(
+                "DB_CONNECTION_STRING",
+                "Server=db;User Id=app;Password=S3cr3t!",
+                Mode::Literal
+            ),
+            Some(Detection::Pattern("a connection string with a password"))
+        );
+        // Connection strings: locators are not secrets, their secret parts are value patterns.
+        assert_eq!(
+            detect(
+                "SPANNER_CONNECTION_STRING",
+                "projects/p/instances/i/databases/d",
+                Mode::Literal
+            ),
+            None
+        );
+        assert_eq!(
+            detect(
+                "DB_CONNECTION_STRING",
+                "Server=db;Integrated Security=true",
+                Mode::Literal
+            ),
+            None
+        );
+        assert_eq!(
+            detect(
+                "DB_CONNECTION_STRING",
+                "Server=db;User Id=app;Password=S3cr3t!",
+                Mode::Literal
+            ),
+            Some(Detection::Pattern("a connection string with a password"))
+        );
         // A reference-style name needs a random-looking value.
         assert_eq!(detect("SECRET_NAME", "app-secrets", Mode::Literal), None);
         assert_eq!(detect("passwordFile", "app-secrets", Mode::Literal), None);
@@ -647,14 +739,17 @@ mod tests {
     #[test]
     fn config_file_assignments() {
         let text =
-            "# comment\ndb.password=hunter2\n  \"apiKey\": \"abc\",\nurl: https://x.example.com\nnot an assignment\n";
+            "# comment\ndb.password=hunter2\n  \"apiKey\": \"abc\",\nurl: https://x.example.com\nnot an assignment\n\
+                    \"tokenValidation\": {\npassword: |\nsecret = 's3cr3t' # old\nempty:\n- token: \"a, b\"\n";
         let found = assignments(text);
         assert_eq!(
             found,
             vec![
                 (2, "db.password", "hunter2"),
                 (3, "apiKey", "abc"),
-                (4, "url", "https://x.example.com")
+                (4, "url", "https://x.example.com"),
+                (8, "secret", "s3cr3t"),
+                (10, "token", "a, b")
             ]
         );
     }
