@@ -8,6 +8,8 @@ use palisade_core::{CheckContext, K8sObject, Rule, RuleMeta, Severity, Status, T
 const ALLOWED_IP_RANGES: &str = "service.beta.kubernetes.io/azure-allowed-ip-ranges";
 /// The annotation listing allowed Azure service tags (comma-separated).
 const ALLOWED_SERVICE_TAGS: &str = "service.beta.kubernetes.io/azure-allowed-service-tags";
+/// The generic (deprecated) annotation form of `spec.loadBalancerSourceRanges` (comma-separated).
+const SOURCE_RANGES_ANNOTATION: &str = "service.beta.kubernetes.io/load-balancer-source-ranges";
 
 /// Metadata of NET-006.
 pub static META: RuleMeta = RuleMeta {
@@ -22,7 +24,8 @@ pub static META: RuleMeta = RuleMeta {
     docs: r#"## What it does
 For Services of `type: LoadBalancer` that are public (no `service.beta.kubernetes.io/azure-load-balancer-internal:
 "true"`, see NET-005), checks the source restrictions the Azure cloud provider turns into NSG rules:
-`spec.loadBalancerSourceRanges`, and the annotations `service.beta.kubernetes.io/azure-allowed-ip-ranges` and
+`spec.loadBalancerSourceRanges` (or its older annotation form `service.beta.kubernetes.io/load-balancer-source-ranges`),
+and the annotations `service.beta.kubernetes.io/azure-allowed-ip-ranges` and
 `service.beta.kubernetes.io/azure-allowed-service-tags` (comma-separated lists). It reports
 
 - a public load balancer with none of the three set: open to `0.0.0.0/0`;
@@ -108,6 +111,7 @@ impl Rule for LoadBalancerOpenToAnySource {
         let mut restricted = ranges.iter().any(|r| r.as_str().is_some_and(|t| !t.trim().is_empty()));
         for (key, open) in [
             (ALLOWED_IP_RANGES, &is_open_cidr as &dyn Fn(&str) -> bool),
+            (SOURCE_RANGES_ANNOTATION, &is_open_cidr),
             (ALLOWED_SERVICE_TAGS, &|t: &str| t.eq_ignore_ascii_case("Internet")),
         ] {
             let Some(value) = annotation(obj, key) else { continue };
@@ -169,6 +173,8 @@ mod tests {
             1
         );
         assert!(run(json!({ALLOWED_SERVICE_TAGS: "AzureFrontDoor.Backend"}), json!({})).is_empty());
+        assert!(run(json!({SOURCE_RANGES_ANNOTATION: "203.0.113.0/24"}), json!({})).is_empty());
+        assert_eq!(run(json!({SOURCE_RANGES_ANNOTATION: "0.0.0.0/0"}), json!({})).len(), 1);
         assert_eq!(run(json!({ALLOWED_SERVICE_TAGS: "internet"}), json!({})).len(), 1);
         assert_eq!(run(json!({ALLOWED_IP_RANGES: " "}), json!({})).len(), 1);
         // Internal load balancers are out of scope.
