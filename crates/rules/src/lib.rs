@@ -7,6 +7,7 @@
     allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)
 )]
 
+pub mod aks;
 pub mod docs;
 pub mod hardening;
 pub mod hygiene;
@@ -24,6 +25,7 @@ use std::sync::LazyLock;
 static ALL: LazyLock<Vec<&'static dyn Rule>> = LazyLock::new(|| {
     let mut all: Vec<&'static dyn Rule> = [
         pss::RULES,
+        aks::RULES,
         hardening::RULES,
         namespaces::RULES,
         images::RULES,

@@ -24,7 +24,9 @@ fn fixture_files(rule_dir: &Path, verdict: &str) -> Vec<PathBuf> {
     };
     let mut files: Vec<PathBuf> = entries
         .map(|e| e.unwrap().path())
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")))
+        .filter(|p| {
+            p.is_dir() || matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json" | "tf" | "tfvars"))
+        })
         .collect();
     files.sort();
     files
@@ -51,15 +53,61 @@ fn load_yaml(path: &Path, bytes: &[u8]) -> Vec<Node> {
 /// Rule parameters for a fixture: the `parameters:` of `<RULE-ID>/palisade.yaml` (a `.palisade.yaml` in the
 /// rule's fixture folder) when present, else the defaults.
 fn fixture_params(path: &Path) -> palisade_core::Params {
-    let Some(cfg) = path.parent().and_then(Path::parent).map(|d| d.join("palisade.yaml")).filter(|p| p.is_file()) else {
+    let Some(cfg) = path
+        .parent()
+        .and_then(Path::parent)
+        .map(|d| d.join("palisade.yaml"))
+        .filter(|p| p.is_file())
+    else {
         return palisade_core::Params::default();
     };
-    let root = load_yaml(&cfg, &std::fs::read(&cfg).unwrap()).into_iter().next().unwrap();
-    let known = |id: &str| palisade_rules::all().iter().any(|r| r.meta().id.starts_with(&id.to_ascii_uppercase()));
+    let root = load_yaml(&cfg, &std::fs::read(&cfg).unwrap())
+        .into_iter()
+        .next()
+        .unwrap();
+    let known = |id: &str| {
+        palisade_rules::all()
+            .iter()
+            .any(|r| r.meta().id.starts_with(&id.to_ascii_uppercase()))
+    };
     palisade_core::config::Config::from_node(&root, &known).unwrap().params
 }
 
+/// Runs an AKS rule (or any rule over a fixture folder) through the real loader and the full pipeline: every file
+/// of the fixture (a file, or a folder of files scanned together, e.g. Terraform with `.tfvars`, or cluster
+/// configuration with manifests for cross-layer rules) is loaded with `palisade_input::load_file`, checked, indexed
+/// with its AKS inputs, and the cross-object rules run over the whole. Returns findings and not-evaluated notes.
+fn run_full(rule: &'static dyn Rule, path: &Path) -> (Vec<Finding>, Vec<palisade_core::NotEvaluated>) {
+    let engine = Engine::new(vec![rule]);
+    let mut files = vec![path.to_path_buf()];
+    if path.is_dir() {
+        files = std::fs::read_dir(path).unwrap().map(|e| e.unwrap().path()).collect();
+        files.sort();
+    }
+    let params = fixture_params(path);
+    let mut objects = Vec::new();
+    let mut aks = palisade_core::aks::AksInputs::default();
+    for f in &files {
+        let load = palisade_input::load_file(
+            &f.display().to_string(),
+            &std::fs::read(f).unwrap(),
+            &palisade_input::LoadOptions::default(),
+        );
+        assert!(load.errors.is_empty(), "{}: {:?}", f.display(), load.errors);
+        objects.extend(load.objects);
+        aks.extend(load.aks);
+    }
+    let ns_index = palisade_core::NamespaceIndex::build(&objects, PssPolicy::default());
+    let mut batch = palisade_core::scan::check_batch(&engine, &params, &ns_index, &objects);
+    batch.index.aks = aks;
+    let done = palisade_core::scan::finish(&engine, &params, &batch.index, batch.findings, &Default::default());
+    (done.findings, done.not_evaluated)
+}
+
 fn run(rule: &'static dyn Rule, path: &Path) -> Vec<Finding> {
+    if rule.meta().id.starts_with("AKS-") || path.is_dir() {
+        return run_full(rule, path).0;
+    }
     let engine = Engine::new(vec![rule]);
     let file: Arc<str> = Arc::from(path.display().to_string());
     let mut objects = Vec::new();
@@ -71,13 +119,7 @@ fn run(rule: &'static dyn Rule, path: &Path) -> Vec<Finding> {
         };
         objects.extend(K8sObject::from_node(root, source));
     }
-    palisade_core::scan::scan_objects(
-        &engine,
-        &fixture_params(path),
-        PssPolicy::default(),
-        &objects,
-    )
-    .findings
+    palisade_core::scan::scan_objects(&engine, &fixture_params(path), PssPolicy::default(), &objects).findings
 }
 
 #[test]
@@ -138,4 +180,36 @@ fn fixtures_pass_and_fail_as_labelled() {
         problems.len(),
         problems.join("\n  ")
     );
+}
+
+/// `tests/fixtures/<RULE-ID>/not-evaluated/*` (optional): the input does not determine the setting, so the rule must
+/// report "not evaluated" and no finding.
+#[test]
+fn not_evaluated_fixtures_report_not_evaluated() {
+    let mut problems = Vec::new();
+    for rule in palisade_rules::all() {
+        let id = rule.meta().id;
+        for path in fixture_files(&fixtures_dir().join(id), "not-evaluated") {
+            let (findings, ne) = run_full(*rule, &path);
+            let name = path.strip_prefix(fixtures_dir()).unwrap_or(&path).display().to_string();
+            if !findings.is_empty() {
+                let messages: Vec<_> = findings.iter().map(|f| f.message.as_str()).collect();
+                problems.push(format!("{name}: expected no finding, got {messages:?}"));
+            }
+            if !ne.iter().any(|n| n.rule == id) {
+                problems.push(format!("{name}: expected {id} to be reported as not evaluated"));
+            }
+        }
+        // AKS pass fixtures must be decided, not merely "not evaluated".
+        if id.starts_with("AKS-") {
+            for path in fixture_files(&fixtures_dir().join(id), "pass") {
+                let (_, ne) = run_full(*rule, &path);
+                if let Some(n) = ne.iter().find(|n| n.rule == id) {
+                    let name = path.strip_prefix(fixtures_dir()).unwrap_or(&path).display().to_string();
+                    problems.push(format!("{name}: pass fixture is not evaluated: {}", n.reason));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "not-evaluated fixtures wrong:\n  {}", problems.join("\n  "));
 }

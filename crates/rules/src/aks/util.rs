@@ -1,0 +1,153 @@
+//! Helpers shared by the AKS rules: reading a setting with Azure's default, reporting on a cluster or node pool,
+//! and "not evaluated" when a setting is unknown.
+
+use palisade_core::aks::model::{AksCluster, Format, NodePool, Origin, Setting};
+use palisade_core::{IndexOutput, Location, ObjectRef, ScanIndex};
+
+/// Argument names of one setting in each format, for messages.
+#[derive(Clone, Copy)]
+pub(crate) struct Names {
+    /// Terraform azurerm argument (newest spelling).
+    pub tf: &'static str,
+    /// ARM/Bicep property path (under `properties`).
+    pub arm: &'static str,
+    /// `az aks show` path (SDK casing).
+    pub az: &'static str,
+}
+
+impl Names {
+    /// The name in the cluster's own format.
+    pub fn of(&self, o: &Origin) -> &'static str {
+        match o.format {
+            Some(Format::Terraform | Format::TerraformJson) => self.tf,
+            Some(Format::Az) => self.az,
+            _ => self.arm,
+        }
+    }
+}
+
+/// How a rule names a cluster in "not evaluated" scopes.
+pub(crate) fn scope(o: &Origin) -> String {
+    format!("{} ({})", o.object, o.at.file)
+}
+
+/// The clusters of the scan.
+pub(crate) fn clusters(index: &ScanIndex) -> &[AksCluster] {
+    &index.aks.model().clusters
+}
+
+/// A setting read with Azure's default.
+pub(crate) enum Read<'a, T> {
+    /// Written with this value, here.
+    Set(&'a T, &'a Location),
+    /// Not written: the default applies (reported at the resource).
+    Default(&'a T),
+    /// Not written and no default given.
+    Absent,
+}
+
+/// Reads `s`; on an unknown value reports "not evaluated" for `rule_what` and returns `None`.
+pub(crate) fn read<'a, T>(
+    out: &mut IndexOutput,
+    o: &Origin,
+    what: &str,
+    s: &'a Setting<T>,
+    default: Option<&'a T>,
+) -> Option<Read<'a, T>> {
+    match s {
+        Setting::Set(v, l) => Some(Read::Set(v, l)),
+        Setting::Absent => Some(default.map_or(Read::Absent, Read::Default)),
+        Setting::Unknown(r, l) => {
+            out.not_evaluated(scope(o), format!("{what} is not known at {}:{}: {r}", l.file, l.line));
+            None
+        }
+    }
+}
+
+/// Reports a finding on a resource at `loc` (or at the resource when `None`).
+pub(crate) fn report(out: &mut IndexOutput, o: &Origin, loc: Option<&Location>, msg: impl Into<String>) {
+    out.violation_at(o.object.clone(), loc.unwrap_or(&o.at).clone(), msg);
+}
+
+/// Reports a finding about a node pool (on the pool's own resource when it is separate).
+pub(crate) fn report_pool(out: &mut IndexOutput, p: &NodePool, loc: Option<&Location>, msg: impl Into<String>) {
+    out.violation_at(p.object.clone(), loc.unwrap_or(&p.at).clone(), msg);
+}
+
+/// A boolean setting of every cluster that must be `want`; `default` is Azure's value when it is not written.
+pub(crate) fn require_bool(
+    index: &ScanIndex,
+    out: &mut IndexOutput,
+    names: Names,
+    default: bool,
+    want: bool,
+    get: impl Fn(&AksCluster) -> &Setting<bool>,
+    why: &str,
+) {
+    for c in clusters(index) {
+        let name = names.of(&c.origin);
+        match read(out, &c.origin, name, get(c), Some(&default)) {
+            Some(Read::Set(v, l)) if *v != want => report(out, &c.origin, Some(l), format!("{name} is {v}: {why}")),
+            Some(Read::Default(v)) if *v != want => report(
+                out,
+                &c.origin,
+                None,
+                format!("{name} is not set (Azure's default is {v}): {why}"),
+            ),
+            _ => {}
+        }
+    }
+}
+
+/// An add-on/feature that must be enabled; absent means disabled.
+pub(crate) fn require_enabled(
+    index: &ScanIndex,
+    out: &mut IndexOutput,
+    names: Names,
+    get: impl Fn(&AksCluster) -> &Setting<bool>,
+    why: &str,
+) {
+    for c in clusters(index) {
+        let name = names.of(&c.origin);
+        match read(out, &c.origin, name, get(c), None) {
+            Some(Read::Set(false, l)) => report(out, &c.origin, Some(l), format!("{name} is disabled: {why}")),
+            Some(Read::Absent) => report(out, &c.origin, None, format!("{name} is not configured: {why}")),
+            _ => {}
+        }
+    }
+}
+
+/// An add-on/feature that must not be enabled; absent means disabled.
+pub(crate) fn forbid_enabled(
+    index: &ScanIndex,
+    out: &mut IndexOutput,
+    names: Names,
+    get: impl Fn(&AksCluster) -> &Setting<bool>,
+    why: &str,
+) {
+    for c in clusters(index) {
+        let name = names.of(&c.origin);
+        if let Some(Read::Set(true, l)) = read(out, &c.origin, name, get(c), None) {
+            report(out, &c.origin, Some(l), format!("{name} is enabled: {why}"));
+        }
+    }
+}
+
+/// A short object reference for messages (`Deployment shop/web`).
+pub(crate) fn describe(o: &ObjectRef) -> String {
+    o.to_string()
+}
+
+/// Lists at most five items, then "and N more".
+pub(crate) fn list_some(items: &[String]) -> String {
+    let mut s = items.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
+    if items.len() > 5 {
+        s.push_str(&format!(" and {} more", items.len() - 5));
+    }
+    s
+}
+
+/// True when the cluster came from Terraform or ARM (formats that can declare adjacent resources).
+pub(crate) fn declares_resources(c: &AksCluster) -> bool {
+    !matches!(c.origin.format, Some(Format::Az))
+}
