@@ -29,6 +29,7 @@ enum RulesFormat {
 }
 
 #[derive(Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once; boxing the scan flags would buy nothing
 enum Command {
     /// Scan manifests (files, directories, or - for stdin) for security problems.
     Scan(ScanArgs),
@@ -43,6 +44,8 @@ enum Command {
         /// Rule ID, e.g. K8S-001.
         id: String,
     },
+    /// Compare two JSON reports: new, fixed and unchanged findings (matched by fingerprint).
+    Diff(output::DiffArgs),
 }
 
 #[derive(clap::Args)]
@@ -118,7 +121,9 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         Some(p) => config::load(p)?,
         None => palisade_core::config::Config::default(),
     };
+    output::validate(&args.output)?;
     let selected = config::select_rules(&cfg, &args.select, &args.ignore)?;
+    let selected = output::restrict_to_framework(&args.output, selected)?;
     let overrides = cfg.rules.iter().filter_map(|(id, s)| Some((id.clone(), s.severity?)));
     let engine = Engine::new(if args.parse_only { Vec::new() } else { selected }).with_severity_overrides(overrides);
     let default_pss = PssPolicy {
@@ -144,9 +149,12 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         inline_exemptions: !args.no_inline_exemptions,
         today: config::today(),
     };
+    let progress = output::Progress::start(&args.output, inputs.len());
     let result = scan::run(&inputs, discover_errors, stdin.as_deref(), &opts);
+    progress.finish();
 
-    output::write(&args.output, &result, stdin.as_deref())?;
+    let enabled: Vec<&'static str> = engine.rules().iter().map(|r| r.meta().id).collect();
+    let result = output::write(&args.output, result, stdin.as_deref(), &inputs, &enabled)?;
     Ok(if !result.errors.is_empty() {
         ExitCode::from(2)
     } else if result.findings.iter().any(|f| f.severity >= args.fail_on) {
@@ -228,6 +236,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => run_scan(args),
         Command::Rules { format } => run_rules(format),
         Command::Rule { id } => run_rule(&id),
+        Command::Diff(args) => output::run_diff(&args),
     };
     match res {
         Ok(code) => code,

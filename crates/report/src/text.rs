@@ -1,7 +1,8 @@
 //! The terminal report: findings grouped by file, each with the offending source line and a marker under it,
 //! then errors and a summary. Colour is decided by the caller (on a terminal and without NO_COLOR).
 
-use crate::SourceLines;
+use crate::frameworks::Status;
+use crate::{redact, Report, SourceLines};
 use palisade_core::{Finding, ScanResult, Severity};
 use std::fmt::Write;
 
@@ -38,18 +39,81 @@ impl Style {
 
 /// Renders the result for a terminal.
 pub fn render(result: &ScanResult, sources: &dyn SourceLines, opts: TextOptions) -> String {
+    let mut report = Report::new(result, "");
+    report.sources = sources;
+    render_report(&report, opts)
+}
+
+/// Renders a report for a terminal: findings grouped by file, or by control when a framework is selected.
+pub fn render_report(report: &Report, opts: TextOptions) -> String {
+    let result = report.result;
+    let sources = report.sources;
     let st = Style { on: opts.color };
     let mut out = String::new();
-    let mut current_file: Option<&str> = None;
-    for f in &result.findings {
-        if current_file != Some(f.location.file.as_str()) {
-            if current_file.is_some() {
+    match report.compliance() {
+        Some(ev) => {
+            for c in ev.controls.iter().filter(|c| c.status == Status::Failed) {
+                if !out.is_empty() {
+                    out.push('\n');
+                }
+                let _ = writeln!(
+                    out,
+                    "{} {}",
+                    st.paint("1;4", &format!("{} {}", c.control.id, c.control.title)),
+                    st.paint("1;31", &format!("failed ({})", c.findings.len()))
+                );
+                for f in c.findings.iter().filter_map(|i| result.findings.get(*i)) {
+                    render_finding(&mut out, f, sources, &st);
+                }
+            }
+            if !out.is_empty() {
                 out.push('\n');
             }
-            let _ = writeln!(out, "{}", st.paint("1;4", &f.location.file));
-            current_file = Some(f.location.file.as_str());
+            let _ = writeln!(
+                out,
+                "{}: {} passed, {} failed, {} not evaluated",
+                st.paint("1", ev.title),
+                ev.count(Status::Passed),
+                ev.count(Status::Failed),
+                ev.count(Status::NotEvaluated)
+            );
+            for c in &ev.controls {
+                let status = match c.status {
+                    Status::Passed => st.paint("32", "passed"),
+                    Status::Failed => st.paint("1;31", "failed"),
+                    Status::NotEvaluated => st.paint("2", "not evaluated"),
+                };
+                let why = c.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
+                let _ = writeln!(out, "  {:<14} {status:<8} {}{why}", c.control.id, c.control.title);
+            }
         }
-        render_finding(&mut out, f, sources, &st);
+        None => {
+            let mut current_file: Option<&str> = None;
+            for f in &result.findings {
+                if current_file != Some(f.location.file.as_str()) {
+                    if current_file.is_some() {
+                        out.push('\n');
+                    }
+                    let _ = writeln!(out, "{}", st.paint("1;4", &f.location.file));
+                    current_file = Some(f.location.file.as_str());
+                }
+                render_finding(&mut out, f, sources, &st);
+            }
+        }
+    }
+    if let Some(b) = report.baseline {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        let _ = writeln!(
+            out,
+            "{} {}: {} new, {} unchanged (not shown), {} fixed",
+            st.paint("1", "Baseline"),
+            b.source,
+            result.findings.len(),
+            b.unchanged.len(),
+            b.fixed.len()
+        );
     }
     if !result.not_evaluated.is_empty() {
         if !out.is_empty() {
@@ -135,6 +199,7 @@ fn render_finding(out: &mut String, f: &Finding, sources: &dyn SourceLines, st: 
         loc.column
     );
     if let Some(line) = sources.line(&loc.file, loc.line) {
+        let line = redact::line_for(f, &line);
         let num = loc.line.to_string();
         let pad = " ".repeat(num.len());
         let line = line.replace('\t', " ");
