@@ -102,8 +102,13 @@ fn module_of(o: &Origin) -> String {
     tfeval::module_dir(&o.at.file)
 }
 
-fn link(m: &mut AksModel, pools: Vec<(Setting<String>, NodePool)>, maintenance: Vec<(String, crate::finding::Location)>) {
-    let find = |clusters: &[AksCluster], key: &str| clusters.iter().position(|c| c.origin.keys.iter().any(|k| k == key));
+fn link(
+    m: &mut AksModel,
+    pools: Vec<(Setting<String>, NodePool)>,
+    maintenance: Vec<(String, crate::finding::Location)>,
+) {
+    let find =
+        |clusters: &[AksCluster], key: &str| clusters.iter().position(|c| c.origin.keys.iter().any(|k| k == key));
     for (key, pool) in pools {
         match &key {
             Setting::Set(k, _) => match find(&m.clusters, k) {
@@ -131,7 +136,10 @@ fn link(m: &mut AksModel, pools: Vec<(Setting<String>, NodePool)>, maintenance: 
                         }
                     }
                     _ => {
-                        let why = key.unknown_reason().unwrap_or("cluster reference not resolved").to_string();
+                        let why = key
+                            .unknown_reason()
+                            .unwrap_or("cluster reference not resolved")
+                            .to_string();
                         for c in m.clusters.iter_mut().filter(|c| module_of(&c.origin) == dir) {
                             c.node_pools_unknown = Some(format!("node pool {} ({why})", pool.name));
                         }
@@ -156,10 +164,21 @@ fn link(m: &mut AksModel, pools: Vec<(Setting<String>, NodePool)>, maintenance: 
                         Diagnostics::Linked(v) => v.push(d),
                         u @ Diagnostics::Unknown(_) => *u = Diagnostics::Linked(vec![d]),
                     }
-                } else if k.starts_with("tf:") && !k.contains("azurerm_kubernetes_cluster") && !k.contains(":module.") && !k.contains(":data.") {
+                } else if k.starts_with("tf:")
+                    && !k.contains("azurerm_kubernetes_cluster")
+                    && !k.contains(":module.")
+                    && !k.contains(":data.")
+                {
                     // A diagnostic setting of some other resource.
-                } else if k.starts_with(cluster_type.trim_end_matches('/')) || k.contains(":module.") || k.contains(":data.") {
-                    let why = format!("diagnostic setting {} targets {} which is not in the scan", d.name, short_key(k));
+                } else if k.starts_with(cluster_type.trim_end_matches('/'))
+                    || k.contains(":module.")
+                    || k.contains(":data.")
+                {
+                    let why = format!(
+                        "diagnostic setting {} targets {} which is not in the scan",
+                        d.name,
+                        short_key(k)
+                    );
                     m.unlinked_diagnostics.push((d, why));
                 }
             }

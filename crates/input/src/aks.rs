@@ -12,7 +12,12 @@ use std::sync::Arc;
 /// What an AKS-related document is, if it is one.
 pub fn classify(root: &Node) -> Option<AksDocKind> {
     let m = root.as_map()?;
-    let get_ci = |k: &str| m.entries().iter().find(|e| e.key.eq_ignore_ascii_case(k)).map(|e| &e.value);
+    let get_ci = |k: &str| {
+        m.entries()
+            .iter()
+            .find(|e| e.key.eq_ignore_ascii_case(k))
+            .map(|e| &e.value)
+    };
     if let Some(schema) = m.get("$schema").and_then(Node::as_str) {
         let s = schema.to_ascii_lowercase();
         if s.contains("deploymenttemplate") {
@@ -140,7 +145,11 @@ pub(crate) fn strip_json_comments(text: &str) -> String {
                         i += 2;
                         break;
                     }
-                    out.push(if x == b'\n' || x == b'\r' || !x.is_ascii() { x } else { b' ' });
+                    out.push(if x == b'\n' || x == b'\r' || !x.is_ascii() {
+                        x
+                    } else {
+                        b' '
+                    });
                     i += 1;
                 }
             }
@@ -198,11 +207,16 @@ mod tests {
 
     #[test]
     fn classifies_documents() {
-        let t = root(r#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "resources": []}"#);
+        let t = root(
+            r#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "resources": []}"#,
+        );
         assert_eq!(classify(&t), Some(AksDocKind::ArmTemplate));
-        let p = root(r#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", "contentVersion": "1.0.0.0", "parameters": {}}"#);
+        let p = root(
+            r#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", "contentVersion": "1.0.0.0", "parameters": {}}"#,
+        );
         assert_eq!(classify(&p), Some(AksDocKind::ArmParameters));
-        let az = root(r#"{"name": "c", "type": "Microsoft.ContainerService/ManagedClusters", "agentPoolProfiles": []}"#);
+        let az =
+            root(r#"{"name": "c", "type": "Microsoft.ContainerService/ManagedClusters", "agentPoolProfiles": []}"#);
         assert_eq!(classify(&az), Some(AksDocKind::Resource));
         let k8s = root(r#"{"apiVersion": "v1", "kind": "Secret", "type": "Opaque"}"#);
         assert_eq!(classify(&k8s), None);

@@ -179,7 +179,12 @@ fn expr(e: &Expression, l: &Lines) -> Expr {
             let name = if f.name.namespace.is_empty() {
                 f.name.name.value().as_str().to_string()
             } else {
-                let mut parts: Vec<String> = f.name.namespace.iter().map(|n| n.value().as_str().to_string()).collect();
+                let mut parts: Vec<String> = f
+                    .name
+                    .namespace
+                    .iter()
+                    .map(|n| n.value().as_str().to_string())
+                    .collect();
                 parts.push(f.name.name.value().as_str().to_string());
                 parts.join("::")
             };

@@ -66,9 +66,7 @@ impl<'a> Scope<'a> {
         let mut s = Self::empty();
         for e in entries(template.get("parameters")) {
             let name = e.key.to_ascii_lowercase();
-            let value = values
-                .and_then(|v| get_ci(v, &e.key))
-                .and_then(|v| get_ci(v, "value"));
+            let value = values.and_then(|v| get_ci(v, &e.key)).and_then(|v| get_ci(v, "value"));
             let p = if let Some(v) = value {
                 Param::Value(v)
             } else if let Some((_, v)) = evaluated.iter().find(|(k, _)| k.eq_ignore_ascii_case(&e.key)) {
@@ -132,7 +130,9 @@ fn unembed(j: Json) -> AVal {
         Json::String(s) if s.starts_with(UNKNOWN_MARK) => {
             AVal::Unknown(s.get(UNKNOWN_MARK.len()..).unwrap_or_default().to_string())
         }
-        Json::String(s) if s.starts_with(SYM_MARK) => AVal::Sym(s.get(SYM_MARK.len()..).unwrap_or_default().to_string()),
+        Json::String(s) if s.starts_with(SYM_MARK) => {
+            AVal::Sym(s.get(SYM_MARK.len()..).unwrap_or_default().to_string())
+        }
         j => AVal::Json(j),
     }
 }
@@ -431,7 +431,8 @@ pub(crate) fn map_documents(docs: &[AksDoc], m: &mut AksModel, pending: &mut Pen
         match doc.kind {
             AksDocKind::ArmTemplate => {
                 let pfile = parameters_for(doc, &params);
-                let mut scope = Scope::for_template(&doc.root, pfile.and_then(|p| p.root.get("parameters")), Vec::new());
+                let mut scope =
+                    Scope::for_template(&doc.root, pfile.and_then(|p| p.root.get("parameters")), Vec::new());
                 scope.params_file = pfile.map(|p| p.file.to_string());
                 walk_template(doc, &doc.root, &mut scope, "", m, pending, 0);
             }
@@ -443,9 +444,22 @@ pub(crate) fn map_documents(docs: &[AksDoc], m: &mut AksModel, pending: &mut Pen
                         || get_ci(&doc.root, "logs").is_some()
                         || get_ci(&doc.root, "fqdn").is_some());
                 let format = if flat { Format::Az } else { Format::Arm };
-                let typ = doc.root.get_str("type").unwrap_or("Microsoft.ContainerService/managedClusters");
+                let typ = doc
+                    .root
+                    .get_str("type")
+                    .unwrap_or("Microsoft.ContainerService/managedClusters");
                 let name = doc.root.get_str("name").unwrap_or("").to_string();
-                map_resource(doc, &scope, &doc.root, "", typ, &Setting::Set(name, Location::default()), format, m, pending);
+                map_resource(
+                    doc,
+                    &scope,
+                    &doc.root,
+                    "",
+                    typ,
+                    &Setting::Set(name, Location::default()),
+                    format,
+                    m,
+                    pending,
+                );
             }
             AksDocKind::ArmParameters | AksDocKind::TerraformJson => {}
         }
@@ -470,7 +484,12 @@ fn parameters_for<'d>(t: &AksDoc, params: &[&'d AksDoc]) -> Option<&'d AksDoc> {
     same_dir
         .iter()
         .find(|p| {
-            let n = p.file.rsplit(['/', '\\']).next().unwrap_or_default().to_ascii_lowercase();
+            let n = p
+                .file
+                .rsplit(['/', '\\'])
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase();
             n.starts_with(&format!("{stem}.parameters")) || n.starts_with(&format!("{stem}.params"))
         })
         .or_else(|| if same_dir.len() == 1 { same_dir.first() } else { None })
@@ -511,7 +530,10 @@ fn walk_template<'s>(
     // languageVersion 2.0 symbolic names.
     for (_, sym, r) in &items {
         if let (Some(sym), Some(typ)) = (sym, r.get_str("type")) {
-            if let AVal::Json(Json::String(name)) = r.get("name").map_or(AVal::Unknown(String::new()), |n| scope.resolve(n, 0)) {
+            if let AVal::Json(Json::String(name)) = r
+                .get("name")
+                .map_or(AVal::Unknown(String::new()), |n| scope.resolve(n, 0))
+            {
                 scope.symbols.insert((*sym).to_string(), link_key_for(typ, &name));
             }
         }
@@ -553,10 +575,7 @@ fn walk_resource(
         _ => Err("the resource name is not a string".into()),
     };
     let (full_type, full_name) = match parent {
-        Some((pt, pn)) if !typ.contains('.') => (
-            format!("{pt}/{typ}"),
-            name.map(|n| format!("{pn}/{n}")),
-        ),
+        Some((pt, pn)) if !typ.contains('.') => (format!("{pt}/{typ}"), name.map(|n| format!("{pn}/{n}"))),
         _ => (typ.to_string(), name),
     };
     if full_type.eq_ignore_ascii_case("Microsoft.Resources/deployments") {
@@ -620,7 +639,16 @@ fn nested_deployment(
             return;
         };
         for (i, c) in res.iter().enumerate() {
-            walk_resource(doc, outer, c, &format!("{tptr}/resources/{i}"), None, m, pending, depth + 1);
+            walk_resource(
+                doc,
+                outer,
+                c,
+                &format!("{tptr}/resources/{i}"),
+                None,
+                m,
+                pending,
+                depth + 1,
+            );
         }
     }
 }
@@ -651,7 +679,11 @@ fn map_resource(
         api_version: typ.to_string(),
         kind: typ.rsplit('/').next().unwrap_or(typ).to_string(),
         namespace: None,
-        name: Some(if name_str.is_empty() { "<unnamed>".into() } else { name_str.clone() }),
+        name: Some(if name_str.is_empty() {
+            "<unnamed>".into()
+        } else {
+            name_str.clone()
+        }),
     };
     let x = Reader {
         scope,
@@ -679,12 +711,20 @@ fn map_resource(
             m.clusters.push(c);
         }
         "microsoft.containerservice/managedclusters/agentpools" => {
-            let mut pool = agent_pool(&x, p, &pp, name_str.rsplit('/').next().unwrap_or_default().to_string(), true);
+            let mut pool = agent_pool(
+                &x,
+                p,
+                &pp,
+                name_str.rsplit('/').next().unwrap_or_default().to_string(),
+                true,
+            );
             pool.at = x.loc(r.pos, ptr);
             let cluster = match parent_key("Microsoft.ContainerService/managedClusters") {
                 Some(k) => Setting::Set(k, pool.at.clone()),
                 None => Setting::Unknown(
-                    name.unknown_reason().unwrap_or("the pool name has no cluster part").to_string(),
+                    name.unknown_reason()
+                        .unwrap_or("the pool name has no cluster part")
+                        .to_string(),
                     pool.at.clone(),
                 ),
             };
@@ -695,15 +735,21 @@ fn map_resource(
                 pending.maintenance.push((k, x.loc(r.pos, ptr)));
             }
         }
-        "microsoft.insights/diagnosticsettings" | "microsoft.containerservice/managedclusters/providers/diagnosticsettings" => {
+        "microsoft.insights/diagnosticsettings"
+        | "microsoft.containerservice/managedclusters/providers/diagnosticsettings" => {
             let target = if lt.contains("/providers/") {
                 match name.known().and_then(|n| n.split('/').next()) {
-                    Some(c) => Setting::Set(link_key_for("Microsoft.ContainerService/managedClusters", c), x.loc(r.pos, ptr)),
+                    Some(c) => Setting::Set(
+                        link_key_for("Microsoft.ContainerService/managedClusters", c),
+                        x.loc(r.pos, ptr),
+                    ),
                     None => Setting::Unknown("the diagnostic setting's name is not known".into(), x.loc(r.pos, ptr)),
                 }
             } else if let Some(id) = r.get_str("id").filter(|_| format == Format::Az) {
                 let lower = id.to_ascii_lowercase();
-                let cut = lower.find("/providers/microsoft.insights/diagnosticsettings").map(|i| id.get(..i).unwrap_or(id));
+                let cut = lower
+                    .find("/providers/microsoft.insights/diagnosticsettings")
+                    .map(|i| id.get(..i).unwrap_or(id));
                 match cut.and_then(link_key_for_id) {
                     Some(k) => Setting::Set(k, x.loc(r.pos, ptr)),
                     None => Setting::Absent,
@@ -732,7 +778,12 @@ fn map_resource(
                 }
             }
             let mut has_destination = Setting::Absent;
-            for d in ["workspaceId", "storageAccountId", "eventHubAuthorizationRuleId", "marketplacePartnerId"] {
+            for d in [
+                "workspaceId",
+                "storageAccountId",
+                "eventHubAuthorizationRuleId",
+                "marketplacePartnerId",
+            ] {
                 if let Some(l) = x.s(p, &pp, &[d]).location() {
                     has_destination = Setting::Set(true, l.clone());
                 }
@@ -774,7 +825,8 @@ fn map_resource(
             if let Got::Node(list, _) = x.at(p, &pp, &["accessPolicies"]) {
                 for (i, ap) in list.as_seq().unwrap_or_default().iter().enumerate() {
                     let app = format!("{pp}/accessPolicies/{i}");
-                    let lower = |s: Setting<Vec<String>>| s.map(|v| v.into_iter().map(|p| p.to_ascii_lowercase()).collect());
+                    let lower =
+                        |s: Setting<Vec<String>>| s.map(|v| v.into_iter().map(|p| p.to_ascii_lowercase()).collect());
                     m.access_policies.push(AccessPolicy {
                         at: x.loc(ap.pos, &app),
                         object: x.object.clone(),
@@ -819,9 +871,18 @@ fn map_resource(
             };
             let nsg = nsg_key.map_or(Setting::Absent, |k| Setting::Set(k, x.loc(r.pos, ptr)));
             if lt.ends_with("securityrules") {
-                m.nsg_rules.push(arm_rule(&x, p, &pp, name_str.rsplit('/').next().unwrap_or_default(), nsg, r.pos));
+                m.nsg_rules.push(arm_rule(
+                    &x,
+                    p,
+                    &pp,
+                    name_str.rsplit('/').next().unwrap_or_default(),
+                    nsg,
+                    r.pos,
+                ));
             } else {
-                m.nsgs.push(Nsg { origin: x.origin(r, ptr, keys) });
+                m.nsgs.push(Nsg {
+                    origin: x.origin(r, ptr, keys),
+                });
                 if let Got::Node(list, _) = x.at(p, &pp, &["securityRules"]) {
                     for (i, rule) in list.as_seq().unwrap_or_default().iter().enumerate() {
                         let rp = format!("{pp}/securityRules/{i}");
@@ -830,7 +891,8 @@ fn map_resource(
                             Some(pr) => (pr, format!("{rp}/properties")),
                             None => (rule, rp.clone()),
                         };
-                        m.nsg_rules.push(arm_rule(&x, rprops, &rpp, &rname, nsg.clone(), rule.pos));
+                        m.nsg_rules
+                            .push(arm_rule(&x, rprops, &rpp, &rname, nsg.clone(), rule.pos));
                     }
                 }
             }
@@ -843,7 +905,10 @@ fn map_resource(
                         Some(AVal::Json(Json::String(n))) => n,
                         _ => continue,
                     };
-                    let mut subnet_keys = vec![link_key_for("Microsoft.Network/virtualNetworks/subnets", &format!("{name_str}/{sname}"))];
+                    let mut subnet_keys = vec![link_key_for(
+                        "Microsoft.Network/virtualNetworks/subnets",
+                        &format!("{name_str}/{sname}"),
+                    )];
                     if let Some(id) = s.get_str("id") {
                         subnet_keys.extend(link_key_for_id(id));
                     }
@@ -935,7 +1000,11 @@ fn agent_pool(x: &Reader, p: &Node, pp: &str, name: String, separate: bool) -> N
 fn addon(x: &Reader, p: &Node, pp: &str, key: &str) -> Addon {
     Addon {
         enabled: x.b(p, pp, &["addonProfiles", key, "enabled"]),
-        workspace: x.s(p, pp, &["addonProfiles", key, "config", "logAnalyticsWorkspaceResourceID"]),
+        workspace: x.s(
+            p,
+            pp,
+            &["addonProfiles", key, "config", "logAnalyticsWorkspaceResourceID"],
+        ),
         rotation: x.b(p, pp, &["addonProfiles", key, "config", "enableSecretRotation"]),
         rotation_interval: x.s(p, pp, &["addonProfiles", key, "config", "rotationPollInterval"]),
     }
@@ -954,7 +1023,10 @@ fn cluster(x: &Reader, r: &Node, ptr: &str, p: &Node, pp: &str, keys: Vec<String
     let mut node_pools = Vec::new();
     if let Got::Node(list, _) = x.at(p, pp, &["agentPoolProfiles"]) {
         for (i, ap) in list.as_seq().unwrap_or_default().iter().enumerate() {
-            let app = format!("{pp}/{}/{i}", entry_ci(p, "agentPoolProfiles").map_or("agentPoolProfiles", |e| e.key.as_str()));
+            let app = format!(
+                "{pp}/{}/{i}",
+                entry_ci(p, "agentPoolProfiles").map_or("agentPoolProfiles", |e| e.key.as_str())
+            );
             node_pools.push(agent_pool(x, ap, &app, format!("pool{i}"), false));
         }
     }
@@ -966,7 +1038,9 @@ fn cluster(x: &Reader, r: &Node, ptr: &str, p: &Node, pp: &str, keys: Vec<String
     if let Some(id) = s(&["identityProfile", "kubeletidentity", "objectId"]).known() {
         kubelet_principal_keys.push(literal_key(id));
     }
-    let mut kv_identity_keys = vec![format!("{own}#addonprofiles.azurekeyvaultsecretsprovider.identity.objectid")];
+    let mut kv_identity_keys = vec![format!(
+        "{own}#addonprofiles.azurekeyvaultsecretsprovider.identity.objectid"
+    )];
     if let Some(id) = s(&["addonProfiles", "azureKeyvaultSecretsProvider", "identity", "objectId"]).known() {
         kv_identity_keys.push(literal_key(id));
     }
@@ -987,7 +1061,9 @@ fn cluster(x: &Reader, r: &Node, ptr: &str, p: &Node, pp: &str, keys: Vec<String
         origin: x.origin(r, ptr, keys),
         name: name.to_string(),
         aad_managed: match b(&["aadProfile", "managed"]) {
-            Setting::Absent if matches!(aad, Setting::Set(true, _)) => Setting::Set(false, aad.location().cloned().unwrap_or_default()),
+            Setting::Absent if matches!(aad, Setting::Set(true, _)) => {
+                Setting::Set(false, aad.location().cloned().unwrap_or_default())
+            }
             v => v,
         },
         aad,

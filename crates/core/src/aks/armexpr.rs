@@ -405,7 +405,9 @@ fn call(name: &str, args: &[AExpr], ctx: &dyn Context, d: usize) -> AVal {
         "concat" => {
             if j.iter().all(|x| x.is_array()) {
                 Some(Json::Array(
-                    j.iter().flat_map(|x| x.as_array().cloned().unwrap_or_default()).collect(),
+                    j.iter()
+                        .flat_map(|x| x.as_array().cloned().unwrap_or_default())
+                        .collect(),
                 ))
             } else {
                 j.iter()
@@ -434,13 +436,18 @@ fn call(name: &str, args: &[AExpr], ctx: &dyn Context, d: usize) -> AVal {
                 let (scope, rest) = p.split_first()?;
                 let rid = resource_id(rest)?;
                 let tail = rid.split_once("/providers/").map(|x| x.1)?.to_string();
-                Some(Json::String(format!("{}/providers/{tail}", scope.trim_end_matches('/'))))
+                Some(Json::String(format!(
+                    "{}/providers/{tail}",
+                    scope.trim_end_matches('/')
+                )))
             })
         }
         "tolower" => s(0).map(|x| Json::String(x.to_lowercase())),
         "toupper" => s(0).map(|x| Json::String(x.to_uppercase())),
         "trim" => s(0).map(|x| Json::String(x.trim().to_string())),
-        "string" => j.first().map(|x| Json::String(as_string(x).unwrap_or_else(|| x.to_string()))),
+        "string" => j
+            .first()
+            .map(|x| Json::String(as_string(x).unwrap_or_else(|| x.to_string()))),
         "bool" => j.first().and_then(truthy).map(Json::Bool),
         "int" => j
             .first()
@@ -451,11 +458,13 @@ fn call(name: &str, args: &[AExpr], ctx: &dyn Context, d: usize) -> AVal {
             _ => None,
         },
         "not" => j.first().and_then(truthy).map(|b| Json::Bool(!b)),
-        "and" | "or" => j
-            .iter()
-            .map(truthy)
-            .collect::<Option<Vec<bool>>>()
-            .map(|v| Json::Bool(if name == "and" { v.iter().all(|b| *b) } else { v.iter().any(|b| *b) })),
+        "and" | "or" => j.iter().map(truthy).collect::<Option<Vec<bool>>>().map(|v| {
+            Json::Bool(if name == "and" {
+                v.iter().all(|b| *b)
+            } else {
+                v.iter().any(|b| *b)
+            })
+        }),
         "true" => Some(Json::Bool(true)),
         "false" => Some(Json::Bool(false)),
         "null" => Some(Json::Null),
@@ -508,7 +517,9 @@ fn call(name: &str, args: &[AExpr], ctx: &dyn Context, d: usize) -> AVal {
         "coalesce" => j.iter().find(|x| !x.is_null()).cloned().or(Some(Json::Null)),
         "contains" => match (j.first(), j.get(1)) {
             (Some(Json::Array(a)), Some(v)) => Some(Json::Bool(a.contains(v))),
-            (Some(Json::String(h)), Some(v)) => as_string(v).map(|n| Json::Bool(h.to_lowercase().contains(&n.to_lowercase()))),
+            (Some(Json::String(h)), Some(v)) => {
+                as_string(v).map(|n| Json::Bool(h.to_lowercase().contains(&n.to_lowercase())))
+            }
             (Some(Json::Object(o)), Some(v)) => {
                 as_string(v).map(|k| Json::Bool(o.keys().any(|x| x.eq_ignore_ascii_case(&k))))
             }
@@ -546,7 +557,10 @@ fn call(name: &str, args: &[AExpr], ctx: &dyn Context, d: usize) -> AVal {
         "last_index_of" => None,
         _ => return AVal::Unknown(format!("function {name}() is not evaluated")),
     };
-    out.map_or_else(|| AVal::Unknown(format!("{name}() with unexpected arguments")), AVal::Json)
+    out.map_or_else(
+        || AVal::Unknown(format!("{name}() with unexpected arguments")),
+        AVal::Json,
+    )
 }
 
 #[cfg(test)]
@@ -580,7 +594,10 @@ mod tests {
         assert_eq!(ev("[concat('a-', parameters('name'))]"), json_str("a-aks1"));
         assert_eq!(ev("[format('{0}-{1}', 'x', 2)]"), json_str("x-2"));
         assert_eq!(ev("[if(parameters('on'), 'yes', 'no')]"), json_str("yes"));
-        assert_eq!(ev("[not(equals(parameters('name'), 'aks1'))]"), AVal::Json(Json::Bool(false)));
+        assert_eq!(
+            ev("[not(equals(parameters('name'), 'aks1'))]"),
+            AVal::Json(Json::Bool(false))
+        );
         assert_eq!(ev("[createArray('a', 'b')[1]]"), json_str("b"));
         assert_eq!(ev("['it''s']"), json_str("it's"));
         assert!(matches!(ev("[parameters('missing')]"), AVal::Unknown(_)));
@@ -593,7 +610,9 @@ mod tests {
         let r = ev("[reference(resourceId('Microsoft.ContainerService/managedClusters', 'c'), '2024-01-01').identityProfile.kubeletidentity.objectId]");
         assert_eq!(
             r,
-            AVal::Sym("id:microsoft.containerservice/managedclusters/c#identityprofile.kubeletidentity.objectid".into())
+            AVal::Sym(
+                "id:microsoft.containerservice/managedclusters/c#identityprofile.kubeletidentity.objectid".into()
+            )
         );
         assert!(parse("[concat('a'").is_err());
     }

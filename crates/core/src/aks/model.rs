@@ -551,13 +551,34 @@ pub const BUILTIN_ROLES: &[(&str, &str)] = &[
     ("b24988ac-6180-42a0-ab88-20f7382dd24c", "Contributor"),
     ("8e3af657-a8ff-443c-a75c-2fe8c4bcb635", "Owner"),
     ("18d7d88d-d35e-4fb5-a5c3-7773c20a72d9", "User Access Administrator"),
-    ("b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b", "Azure Kubernetes Service RBAC Cluster Admin"),
-    ("3498e952-d568-435e-9b2c-8d77e338d7f7", "Azure Kubernetes Service RBAC Admin"),
-    ("7f6c6a51-bcf8-42ba-9220-52d62157d7db", "Azure Kubernetes Service RBAC Reader"),
-    ("a7ffa36f-339b-4b5c-8bdf-e2c188b2c0eb", "Azure Kubernetes Service RBAC Writer"),
-    ("0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8", "Azure Kubernetes Service Cluster Admin Role"),
-    ("4abbcc35-e782-43d8-92c5-2d3f1bd2253f", "Azure Kubernetes Service Cluster User Role"),
-    ("ed7f3fbd-7b88-4dd4-9017-9adb7ce333f8", "Azure Kubernetes Service Contributor Role"),
+    (
+        "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
+        "Azure Kubernetes Service RBAC Cluster Admin",
+    ),
+    (
+        "3498e952-d568-435e-9b2c-8d77e338d7f7",
+        "Azure Kubernetes Service RBAC Admin",
+    ),
+    (
+        "7f6c6a51-bcf8-42ba-9220-52d62157d7db",
+        "Azure Kubernetes Service RBAC Reader",
+    ),
+    (
+        "a7ffa36f-339b-4b5c-8bdf-e2c188b2c0eb",
+        "Azure Kubernetes Service RBAC Writer",
+    ),
+    (
+        "0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8",
+        "Azure Kubernetes Service Cluster Admin Role",
+    ),
+    (
+        "4abbcc35-e782-43d8-92c5-2d3f1bd2253f",
+        "Azure Kubernetes Service Cluster User Role",
+    ),
+    (
+        "ed7f3fbd-7b88-4dd4-9017-9adb7ce333f8",
+        "Azure Kubernetes Service Contributor Role",
+    ),
 ];
 
 /// The role name of a role definition ID or name (`/providers/Microsoft.Authorization/roleDefinitions/<guid>`,

@@ -3,8 +3,8 @@
 //! resources stay symbolic ([`TfVal::Ref`]) so resources can be linked; anything else that cannot be known before
 //! apply (data sources, module outputs, `each`, unsupported functions) is [`TfVal::Unknown`] with the reason.
 
-use super::hcl::{BinaryOp, Body, Expr, ExprKind, ObjKey, TemplatePart, TfFile, TfFileKind, TfNode, TfVal, TravOp};
 use super::hcl::{fmt_num, UnaryOp};
+use super::hcl::{BinaryOp, Body, Expr, ExprKind, ObjKey, TemplatePart, TfFile, TfFileKind, TfNode, TfVal, TravOp};
 use crate::node::Pos;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -189,7 +189,13 @@ impl<'a> Module<'a> {
             return TfNode::new(pos, TfVal::Map(entries));
         }
         let push_block = |entries: &mut Vec<(String, TfNode)>, key: &str, node: TfNode| {
-            if let Some((_, TfNode { val: TfVal::List(l), .. })) = entries.iter_mut().find(|(k, _)| k == key) {
+            if let Some((
+                _,
+                TfNode {
+                    val: TfVal::List(l), ..
+                },
+            )) = entries.iter_mut().find(|(k, _)| k == key)
+            {
                 l.push(node);
             } else {
                 entries.push((key.to_string(), TfNode::new(node.pos, TfVal::List(vec![node]))));
@@ -208,7 +214,9 @@ impl<'a> Module<'a> {
                             _ => None,
                         })
                         .unwrap_or_else(|| label.clone());
-                    let Some(content) = b.body.blocks("content").next() else { continue };
+                    let Some(content) = b.body.blocks("content").next() else {
+                        continue;
+                    };
                     let coll = b.body.attr("for_each").map(|a| self.eval(&a.expr, env, depth + 1));
                     let items: Option<Vec<(TfVal, TfVal)>> = match coll {
                         Some(TfVal::List(l)) => Some(
@@ -250,7 +258,9 @@ impl<'a> Module<'a> {
         }
         match self.var_defaults.get(name) {
             Some(Some(e)) => anchor(self.eval(e, &mut Env::default(), depth + 1), pos),
-            Some(None) => TfVal::Unknown(format!("var.{name} has no default and no value in a scanned .tfvars file")),
+            Some(None) => TfVal::Unknown(format!(
+                "var.{name} has no default and no value in a scanned .tfvars file"
+            )),
             None => TfVal::Unknown(format!("var.{name} is not declared in module {}", self.dir_label())),
         }
     }
@@ -290,12 +300,9 @@ impl<'a> Module<'a> {
             ExprKind::Num(n) => TfVal::Num(*n),
             ExprKind::Str(s) => TfVal::Str(s.clone()),
             ExprKind::Template(parts) => self.template(parts, env, d),
-            ExprKind::Array(items) => TfVal::List(
-                items
-                    .iter()
-                    .map(|i| TfNode::new(i.pos, self.eval(i, env, d)))
-                    .collect(),
-            ),
+            ExprKind::Array(items) => {
+                TfVal::List(items.iter().map(|i| TfNode::new(i.pos, self.eval(i, env, d))).collect())
+            }
             ExprKind::Object(items) => {
                 let mut m: Vec<(String, TfNode)> = Vec::with_capacity(items.len());
                 for (k, v) in items {
@@ -423,20 +430,30 @@ impl<'a> Module<'a> {
             return self.eval(e, env, depth);
         }
         let mut s = String::new();
+        // A template around references (`"${azurerm_x.y.id}/namespaces/shop"`) stays a symbolic reference.
+        let mut symbolic = false;
         for p in parts {
             match p {
                 TemplatePart::Lit(l) => s.push_str(l),
                 TemplatePart::Interp(e) => {
                     let v = self.eval(e, env, depth);
-                    match v.to_string_value() {
-                        Some(x) => s.push_str(&x),
-                        None => return unknown_from(&v),
+                    match (v.to_string_value(), &v) {
+                        (Some(x), _) => s.push_str(&x),
+                        (None, TfVal::Ref(r)) => {
+                            symbolic = true;
+                            s.push_str(r);
+                        }
+                        (None, _) => return unknown_from(&v),
                     }
                 }
                 TemplatePart::Unsupported(what) => return TfVal::Unknown(format!("template {what} is not evaluated")),
             }
         }
-        TfVal::Str(s)
+        if symbolic {
+            TfVal::Ref(s)
+        } else {
+            TfVal::Str(s)
+        }
     }
 
     fn traversal(&self, root: &Expr, ops: &[TravOp], pos: Pos, env: &mut Env, depth: usize) -> TfVal {
@@ -472,7 +489,10 @@ impl<'a> Module<'a> {
         for op in rest {
             cur = match (op, cur) {
                 (_, u @ TfVal::Unknown(_)) => return u,
-                (op, TfVal::Ref(r)) => TfVal::Ref(format!("{r}.{}", self.path_string(std::slice::from_ref(op), env, depth))),
+                (op, TfVal::Ref(r)) => TfVal::Ref(format!(
+                    "{r}.{}",
+                    self.path_string(std::slice::from_ref(op), env, depth)
+                )),
                 (TravOp::Attr(a), TfVal::Map(m)) => match m.into_iter().find(|(k, _)| k == a) {
                     Some((_, v)) => v.val,
                     None => TfVal::Unknown(format!("attribute {a} is not set")),
@@ -528,7 +548,9 @@ impl<'a> Module<'a> {
             for a in args {
                 let v = self.eval(a, env, depth);
                 match &v {
-                    TfVal::Unknown(r) if r.starts_with("attribute") || r.starts_with("key") || r.starts_with("index") => {
+                    TfVal::Unknown(r)
+                        if r.starts_with("attribute") || r.starts_with("key") || r.starts_with("index") =>
+                    {
                         continue
                     }
                     _ => return v,
@@ -726,12 +748,15 @@ fn builtin(name: &str, a: Vec<TfVal>, pos: Pos) -> TfVal {
             _ => None,
         },
         "split" => match (s0(), str_arg(a.get(1))) {
-            (Some(sep), Some(s)) if !sep.is_empty() => {
-                Some(list(pos, s.split(sep.as_str()).map(|x| TfVal::Str(x.to_string())).collect()))
-            }
+            (Some(sep), Some(s)) if !sep.is_empty() => Some(list(
+                pos,
+                s.split(sep.as_str()).map(|x| TfVal::Str(x.to_string())).collect(),
+            )),
             _ => None,
         },
-        "format" => s0().and_then(|f| format_fn(&f, a.get(1..).unwrap_or_default())).map(TfVal::Str),
+        "format" => s0()
+            .and_then(|f| format_fn(&f, a.get(1..).unwrap_or_default()))
+            .map(TfVal::Str),
         "concat" => a
             .iter()
             .map(|v| list_arg(Some(v)))
@@ -782,7 +807,13 @@ fn builtin(name: &str, a: Vec<TfVal>, pos: Pos) -> TfVal {
             Some(TfVal::Map(m)) => Some(list(
                 pos,
                 m.iter()
-                    .map(|(k, v)| if name == "keys" { TfVal::Str(k.clone()) } else { v.val.clone() })
+                    .map(|(k, v)| {
+                        if name == "keys" {
+                            TfVal::Str(k.clone())
+                        } else {
+                            v.val.clone()
+                        }
+                    })
                     .collect(),
             )),
             _ => None,

@@ -178,7 +178,9 @@ impl<'a> Res<'a> {
     /// A reference-valued argument as a link key.
     fn link_in(&self, base: &TfNode, ptr: &str, path: &[&str]) -> Setting<String> {
         if let (Some(first), [single]) = (
-            path.first().and_then(|p| self.r.references.get(*p)).and_then(|r| r.first()),
+            path.first()
+                .and_then(|p| self.r.references.get(*p))
+                .and_then(|r| r.first()),
             path,
         ) {
             let l = match self.find(base, ptr, path) {
@@ -257,7 +259,12 @@ pub fn literal_key(s: &str) -> String {
 }
 
 /// Adds the resources to the model.
-pub(crate) fn map_resources(resources: &[TfResource], format: Format, m: &mut AksModel, pools: &mut Vec<(Setting<String>, NodePool)>) {
+pub(crate) fn map_resources(
+    resources: &[TfResource],
+    format: Format,
+    m: &mut AksModel,
+    pools: &mut Vec<(Setting<String>, NodePool)>,
+) {
     for r in resources {
         let x = Res { r };
         match r.typ.as_str() {
@@ -280,7 +287,9 @@ pub(crate) fn map_resources(resources: &[TfResource], format: Format, m: &mut Ak
             "azurerm_key_vault" => {
                 m.key_vaults.push(KeyVault {
                     origin: x.origin(format),
-                    rbac_authorization: x.b(&["rbac_authorization_enabled"]).or(x.b(&["enable_rbac_authorization"])),
+                    rbac_authorization: x
+                        .b(&["rbac_authorization_enabled"])
+                        .or(x.b(&["enable_rbac_authorization"])),
                     purge_protection: x.b(&["purge_protection_enabled"]),
                 });
                 let vault = Setting::Set(tf_key(&r.module, &r.address()), x.loc(r.pos, ""));
@@ -296,7 +305,9 @@ pub(crate) fn map_resources(resources: &[TfResource], format: Format, m: &mut Ak
             "azurerm_role_assignment" => m.role_assignments.push(RoleAssignment {
                 origin: x.origin(format),
                 scope: x.link(&["scope"]),
-                role: x.s(&["role_definition_name"]).or(x.s(&["role_definition_id"]).map(|d| role_name(&d))),
+                role: x
+                    .s(&["role_definition_name"])
+                    .or(x.s(&["role_definition_id"]).map(|d| role_name(&d))),
                 principal: x.link(&["principal_id"]),
                 principal_type: x.s(&["principal_type"]),
             }),
@@ -306,10 +317,13 @@ pub(crate) fn map_resources(resources: &[TfResource], format: Format, m: &mut Ak
                 tier: x.s(&["tier"]),
             }),
             "azurerm_network_security_group" => {
-                m.nsgs.push(Nsg { origin: x.origin(format) });
+                m.nsgs.push(Nsg {
+                    origin: x.origin(format),
+                });
                 let nsg = Setting::Set(tf_key(&r.module, &r.address()), x.loc(r.pos, ""));
                 for (i, rule) in r.body.blocks("security_rule").into_iter().enumerate() {
-                    m.nsg_rules.push(nsg_rule(&x, rule, &format!("/security_rule/{i}"), nsg.clone()));
+                    m.nsg_rules
+                        .push(nsg_rule(&x, rule, &format!("/security_rule/{i}"), nsg.clone()));
                 }
             }
             "azurerm_network_security_rule" => {
@@ -388,7 +402,11 @@ fn nsg_rule(x: &Res, base: &TfNode, ptr: &str, nsg: Setting<String>) -> NsgRule 
     NsgRule {
         at: x.loc(base.pos, ptr),
         object: x.object(),
-        name: base.get("name").and_then(TfNode::as_str).unwrap_or(&x.r.name).to_string(),
+        name: base
+            .get("name")
+            .and_then(TfNode::as_str)
+            .unwrap_or(&x.r.name)
+            .to_string(),
         nsg,
         direction: x.str_in(base, ptr, &["direction"]),
         access: x.str_in(base, ptr, &["access"]),
@@ -521,8 +539,16 @@ fn cluster(x: &Res, format: Format) -> AksCluster {
     } else {
         Addon {
             enabled: kv2,
-            rotation: x.b(&["addon_profile", "azure_keyvault_secrets_provider", "secret_rotation_enabled"]),
-            rotation_interval: x.s(&["addon_profile", "azure_keyvault_secrets_provider", "secret_rotation_interval"]),
+            rotation: x.b(&[
+                "addon_profile",
+                "azure_keyvault_secrets_provider",
+                "secret_rotation_enabled",
+            ]),
+            rotation_interval: x.s(&[
+                "addon_profile",
+                "azure_keyvault_secrets_provider",
+                "secret_rotation_interval",
+            ]),
             ..Addon::default()
         }
     };
@@ -541,7 +567,11 @@ fn cluster(x: &Res, format: Format) -> AksCluster {
         }
     };
     let mut maintenance = Vec::new();
-    for w in ["maintenance_window_auto_upgrade", "maintenance_window_node_os", "maintenance_window"] {
+    for w in [
+        "maintenance_window_auto_upgrade",
+        "maintenance_window_node_os",
+        "maintenance_window",
+    ] {
         if let Some(l) = x.blk(&[w]).location() {
             maintenance.push(l.clone());
         }
@@ -569,10 +599,19 @@ fn cluster(x: &Res, format: Format) -> AksCluster {
         kubelet_principal_keys.push(literal_key(id));
     }
     let mut kv_identity_keys = vec![
-        tf_key(module, &format!("{addr}.key_vault_secrets_provider.0.secret_identity.0.object_id")),
-        tf_key(module, &format!("{addr}.key_vault_secrets_provider.*.secret_identity.*.object_id")),
+        tf_key(
+            module,
+            &format!("{addr}.key_vault_secrets_provider.0.secret_identity.0.object_id"),
+        ),
+        tf_key(
+            module,
+            &format!("{addr}.key_vault_secrets_provider.*.secret_identity.*.object_id"),
+        ),
     ];
-    if let Some(id) = x.s(&["key_vault_secrets_provider", "secret_identity", "object_id"]).known() {
+    if let Some(id) = x
+        .s(&["key_vault_secrets_provider", "secret_identity", "object_id"])
+        .known()
+    {
         kv_identity_keys.push(literal_key(id));
     }
     let mut oidc_issuer_keys = vec![tf_key(module, &format!("{addr}.oidc_issuer_url"))];
@@ -615,15 +654,19 @@ fn cluster(x: &Res, format: Format) -> AksCluster {
             .or(x.s(&["network_profile", "ebpf_data_plane"])),
         outbound_type: x.s(&["network_profile", "outbound_type"]),
         azure_policy: Addon {
-            enabled: x.b(&["azure_policy_enabled"]).or(x.b(&["addon_profile", "azure_policy", "enabled"])),
+            enabled: x
+                .b(&["azure_policy_enabled"])
+                .or(x.b(&["addon_profile", "azure_policy", "enabled"])),
             ..Addon::default()
         },
         oms_agent: oms_addon,
         kv_secrets_provider: kv_addon,
         http_app_routing: Addon {
-            enabled: x
-                .b(&["http_application_routing_enabled"])
-                .or(x.b(&["addon_profile", "http_application_routing", "enabled"])),
+            enabled: x.b(&["http_application_routing_enabled"]).or(x.b(&[
+                "addon_profile",
+                "http_application_routing",
+                "enabled",
+            ])),
             ..Addon::default()
         },
         kube_dashboard: Addon {
@@ -636,11 +679,13 @@ fn cluster(x: &Res, format: Format) -> AksCluster {
         image_cleaner: x.b(&["image_cleaner_enabled"]),
         pod_security_policy: x.b(&["enable_pod_security_policy"]),
         service_mesh: x.s(&["service_mesh_profile", "mode"]),
-        upgrade_channel: x.s(&["automatic_upgrade_channel"]).or(x.s(&["automatic_channel_upgrade"])),
+        upgrade_channel: x
+            .s(&["automatic_upgrade_channel"])
+            .or(x.s(&["automatic_channel_upgrade"])),
         node_os_channel: x.s(&["node_os_upgrade_channel"]).or(x.s(&["node_os_channel_upgrade"])),
         maintenance,
         kubernetes_version: x.s(&["kubernetes_version"]),
-        disk_encryption_set: x.s(&["disk_encryption_set_id"]),
+        disk_encryption_set: x.link(&["disk_encryption_set_id"]),
         sku_tier: x.s(&["sku_tier"]),
         node_pools,
         node_pools_unknown: None,
@@ -780,7 +825,12 @@ fn collect_refs(module: &Node, prefix: &str, out: &mut HashMap<String, HashMap<S
     for res in module.get("resources").and_then(Node::as_seq).unwrap_or_default() {
         let Some(addr) = res.get_str("address") else { continue };
         let mut per_arg = HashMap::new();
-        for e in res.get("expressions").and_then(Node::as_map).map(|m| m.entries()).unwrap_or_default() {
+        for e in res
+            .get("expressions")
+            .and_then(Node::as_map)
+            .map(|m| m.entries())
+            .unwrap_or_default()
+        {
             let refs: Vec<String> = e
                 .value
                 .get("references")
@@ -795,7 +845,12 @@ fn collect_refs(module: &Node, prefix: &str, out: &mut HashMap<String, HashMap<S
         }
         out.insert(format!("{prefix}{addr}"), per_arg);
     }
-    for call in module.get("module_calls").and_then(Node::as_map).map(|m| m.entries()).unwrap_or_default() {
+    for call in module
+        .get("module_calls")
+        .and_then(Node::as_map)
+        .map(|m| m.entries())
+        .unwrap_or_default()
+    {
         if let Some(child) = call.value.get("module") {
             collect_refs(child, &format!("{prefix}module.{}.", call.key), out, depth + 1);
         }

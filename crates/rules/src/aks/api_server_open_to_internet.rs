@@ -78,19 +78,47 @@ impl Rule for ApiServerOpenToInternet {
     }
 
     fn check_index(&self, _params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
-        let names = Names { tf: "api_server_access_profile.authorized_ip_ranges", arm: "apiServerAccessProfile.authorizedIPRanges", az: "apiServerAccessProfile.authorizedIpRanges" };
+        let names = Names {
+            tf: "api_server_access_profile.authorized_ip_ranges",
+            arm: "apiServerAccessProfile.authorizedIPRanges",
+            az: "apiServerAccessProfile.authorizedIpRanges",
+        };
         for c in clusters(index) {
-            match read(out, &c.origin, "private cluster setting", &c.private_cluster, Some(&false)) {
+            match read(
+                out,
+                &c.origin,
+                "private cluster setting",
+                &c.private_cluster,
+                Some(&false),
+            ) {
                 Some(Read::Set(true, _)) | None => continue,
                 _ => {}
             }
             let name = names.of(&c.origin);
             match read(out, &c.origin, name, &c.authorized_ip_ranges, None) {
-                Some(Read::Absent) => report(out, &c.origin, None, format!("the API server is public and {name} is not set: any address can connect")),
-                Some(Read::Set(r, l)) if r.is_empty() => report(out, &c.origin, Some(l), format!("the API server is public and {name} is empty: any address can connect")),
+                Some(Read::Absent) => report(
+                    out,
+                    &c.origin,
+                    None,
+                    format!("the API server is public and {name} is not set: any address can connect"),
+                ),
+                Some(Read::Set(r, l)) if r.is_empty() => report(
+                    out,
+                    &c.origin,
+                    Some(l),
+                    format!("the API server is public and {name} is empty: any address can connect"),
+                ),
                 Some(Read::Set(r, l)) => {
-                    if let Some(any) = r.iter().find(|x| matches!(x.trim(), "0.0.0.0/0" | "0.0.0.0" | "*" | "::/0" | "Internet")) {
-                        report(out, &c.origin, Some(l), format!("{name} contains {any}: any address can connect"));
+                    if let Some(any) = r
+                        .iter()
+                        .find(|x| matches!(x.trim(), "0.0.0.0/0" | "0.0.0.0" | "*" | "::/0" | "Internet"))
+                    {
+                        report(
+                            out,
+                            &c.origin,
+                            Some(l),
+                            format!("{name} contains {any}: any address can connect"),
+                        );
                     }
                 }
                 _ => {}

@@ -2,8 +2,8 @@
 
 #![allow(unused_imports)]
 
-use super::util::*;
 use super::diag::{audit_status, DiagVerdict};
+use super::util::*;
 use palisade_core::{IndexOutput, Params, Rule, RuleMeta, ScanIndex, Severity, Status, Target};
 
 /// Metadata of AKS-080.
@@ -81,10 +81,20 @@ impl Rule for AuditLogsNotExported {
 
     fn check_index(&self, _params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
         for c in clusters(index) {
-            match audit_status(index, c, &[&["kube-audit", "kube-audit-admin"], &["guard"]], &["audit", "alllogs"]) {
+            match audit_status(
+                index,
+                c,
+                &[&["kube-audit", "kube-audit-admin"], &["guard"]],
+                &["audit", "alllogs"],
+            ) {
                 DiagVerdict::Ok => {}
                 DiagVerdict::NotEvaluated(why) => out.not_evaluated(scope(&c.origin), why),
-                DiagVerdict::Missing(loc, what) => report(out, &c.origin, loc.as_ref(), format!("control-plane audit logs are not exported: {what}")),
+                DiagVerdict::Missing(loc, what) => report(
+                    out,
+                    &c.origin,
+                    loc.as_ref(),
+                    format!("control-plane audit logs are not exported: {what}"),
+                ),
             }
         }
     }

@@ -70,13 +70,32 @@ impl Rule for AutoUpgradeChannelNotSet {
     }
 
     fn check_index(&self, _params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
-        let names = Names { tf: "automatic_upgrade_channel", arm: "autoUpgradeProfile.upgradeChannel", az: "autoUpgradeProfile.upgradeChannel" };
+        let names = Names {
+            tf: "automatic_upgrade_channel",
+            arm: "autoUpgradeProfile.upgradeChannel",
+            az: "autoUpgradeProfile.upgradeChannel",
+        };
         for c in clusters(index) {
             let name = names.of(&c.origin);
             match read(out, &c.origin, name, &c.upgrade_channel, None) {
-                Some(Read::Absent) => report(out, &c.origin, None, format!("{name} is not set (Azure's default is none): the cluster is never upgraded automatically")),
-                Some(Read::Set(v, l)) if !matches!(v.to_ascii_lowercase().as_str(), "patch" | "stable" | "rapid" | "node-image") => {
-                    report(out, &c.origin, Some(l), format!("{name} is {v}: the cluster is never upgraded automatically"));
+                Some(Read::Absent) => report(
+                    out,
+                    &c.origin,
+                    None,
+                    format!("{name} is not set (Azure's default is none): the cluster is never upgraded automatically"),
+                ),
+                Some(Read::Set(v, l))
+                    if !matches!(
+                        v.to_ascii_lowercase().as_str(),
+                        "patch" | "stable" | "rapid" | "node-image"
+                    ) =>
+                {
+                    report(
+                        out,
+                        &c.origin,
+                        Some(l),
+                        format!("{name} is {v}: the cluster is never upgraded automatically"),
+                    );
                 }
                 _ => {}
             }

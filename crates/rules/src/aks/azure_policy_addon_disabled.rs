@@ -71,6 +71,16 @@ impl Rule for AzurePolicyAddonDisabled {
     }
 
     fn check_index(&self, _params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
-        require_enabled(index, out, Names { tf: "azure_policy_enabled", arm: "addonProfiles.azurepolicy", az: "addonProfiles.azurepolicy" }, |c| &c.azure_policy.enabled, "Azure Policy cannot audit or deny workloads in the cluster");
+        require_enabled(
+            index,
+            out,
+            Names {
+                tf: "azure_policy_enabled",
+                arm: "addonProfiles.azurepolicy",
+                az: "addonProfiles.azurepolicy",
+            },
+            |c| &c.azure_policy.enabled,
+            "Azure Policy cannot audit or deny workloads in the cluster",
+        );
     }
 }

@@ -70,6 +70,16 @@ impl Rule for DefenderSensorDisabled {
     }
 
     fn check_index(&self, _params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
-        require_enabled(index, out, Names { tf: "microsoft_defender", arm: "securityProfile.defender.securityMonitoring", az: "securityProfile.defender.securityMonitoring" }, |c| &c.defender, "no runtime threat detection on the nodes");
+        require_enabled(
+            index,
+            out,
+            Names {
+                tf: "microsoft_defender",
+                arm: "securityProfile.defender.securityMonitoring",
+                az: "securityProfile.defender.securityMonitoring",
+            },
+            |c| &c.defender,
+            "no runtime threat detection on the nodes",
+        );
     }
 }

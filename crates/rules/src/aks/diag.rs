@@ -64,7 +64,9 @@ pub(crate) fn audit_status(index: &ScanIndex, c: &AksCluster, required: &[&[&str
                 match s {
                     Setting::Set(v, _) => enabled.push(v.to_ascii_lowercase()),
                     Setting::Unknown(r, _) => {
-                        unknown.get_or_insert_with(|| format!("a log category of diagnostic setting {} is not known: {r}", d.name));
+                        unknown.get_or_insert_with(|| {
+                            format!("a log category of diagnostic setting {} is not known: {r}", d.name)
+                        });
                     }
                     Setting::Absent => {}
                 }
@@ -89,6 +91,10 @@ pub(crate) fn audit_status(index: &ScanIndex, c: &AksCluster, required: &[&[&str
     let names: Vec<&str> = settings.iter().map(|d| d.name.as_str()).collect();
     DiagVerdict::Missing(
         loc,
-        format!("diagnostic setting {} does not export {}", names.join(", "), missing.join(", ")),
+        format!(
+            "diagnostic setting {} does not export {}",
+            names.join(", "),
+            missing.join(", ")
+        ),
     )
 }

@@ -77,23 +77,48 @@ impl Rule for EntraIdIntegrationMissing {
     }
 
     fn check_index(&self, _params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
-        let names = Names { tf: "azure_active_directory_role_based_access_control", arm: "aadProfile", az: "aadProfile" };
+        let names = Names {
+            tf: "azure_active_directory_role_based_access_control",
+            arm: "aadProfile",
+            az: "aadProfile",
+        };
         for c in clusters(index) {
             let name = names.of(&c.origin);
             match read(out, &c.origin, name, &c.aad, None) {
                 Some(Read::Absent) | Some(Read::Set(false, _)) => {
-                    report(out, &c.origin, c.aad.location(), format!("{name} is not configured: the cluster has no Entra ID integration"));
+                    report(
+                        out,
+                        &c.origin,
+                        c.aad.location(),
+                        format!("{name} is not configured: the cluster has no Entra ID integration"),
+                    );
                     continue;
                 }
                 None => continue,
                 _ => {}
             }
-            if let Some(Read::Set(true, l)) = read(out, &c.origin, "legacy Entra ID application settings", &c.aad_legacy_app, None) {
-                report(out, &c.origin, Some(l), "legacy Entra ID integration (server/client application IDs): use AKS-managed Entra ID");
+            if let Some(Read::Set(true, l)) = read(
+                out,
+                &c.origin,
+                "legacy Entra ID application settings",
+                &c.aad_legacy_app,
+                None,
+            ) {
+                report(
+                    out,
+                    &c.origin,
+                    Some(l),
+                    "legacy Entra ID integration (server/client application IDs): use AKS-managed Entra ID",
+                );
                 continue;
             }
             if let Some(Read::Set(false, l)) = read(out, &c.origin, "aadProfile.managed", &c.aad_managed, None) {
-                report(out, &c.origin, Some(l), "Entra ID integration is not AKS-managed (managed is false)");
+                report(
+                    out,
+                    &c.origin,
+                    Some(l),
+                    "Entra ID integration is not AKS-managed (managed is false)",
+                );
             }
         }
     }

@@ -73,6 +73,16 @@ impl Rule for EtcdKmsEncryptionDisabled {
     }
 
     fn check_index(&self, _params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
-        require_enabled(index, out, Names { tf: "key_management_service", arm: "securityProfile.azureKeyVaultKms", az: "securityProfile.azureKeyVaultKms" }, |c| &c.kms, "Secrets in etcd are not encrypted with a key you control");
+        require_enabled(
+            index,
+            out,
+            Names {
+                tf: "key_management_service",
+                arm: "securityProfile.azureKeyVaultKms",
+                az: "securityProfile.azureKeyVaultKms",
+            },
+            |c| &c.kms,
+            "Secrets in etcd are not encrypted with a key you control",
+        );
     }
 }

@@ -69,6 +69,16 @@ impl Rule for KeyVaultSecretsProviderDisabled {
     }
 
     fn check_index(&self, _params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
-        require_enabled(index, out, Names { tf: "key_vault_secrets_provider", arm: "addonProfiles.azureKeyvaultSecretsProvider", az: "addonProfiles.azureKeyvaultSecretsProvider" }, |c| &c.kv_secrets_provider.enabled, "secrets cannot be mounted from Key Vault");
+        require_enabled(
+            index,
+            out,
+            Names {
+                tf: "key_vault_secrets_provider",
+                arm: "addonProfiles.azureKeyvaultSecretsProvider",
+                az: "addonProfiles.azureKeyvaultSecretsProvider",
+            },
+            |c| &c.kv_secrets_provider.enabled,
+            "secrets cannot be mounted from Key Vault",
+        );
     }
 }

@@ -70,6 +70,18 @@ impl Rule for KubernetesRbacDisabled {
     }
 
     fn check_index(&self, _params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
-        require_bool(index, out, Names { tf: "role_based_access_control_enabled", arm: "enableRBAC", az: "enableRbac" }, true, true, |c| &c.rbac, "every authenticated identity can do anything in the cluster");
+        require_bool(
+            index,
+            out,
+            Names {
+                tf: "role_based_access_control_enabled",
+                arm: "enableRBAC",
+                az: "enableRbac",
+            },
+            true,
+            true,
+            |c| &c.rbac,
+            "every authenticated identity can do anything in the cluster",
+        );
     }
 }

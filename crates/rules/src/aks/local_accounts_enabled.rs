@@ -69,6 +69,18 @@ impl Rule for LocalAccountsEnabled {
     }
 
     fn check_index(&self, _params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
-        require_bool(index, out, Names { tf: "local_account_disabled", arm: "disableLocalAccounts", az: "disableLocalAccounts" }, false, true, |c| &c.local_accounts_disabled, "the static cluster-admin credential bypasses Entra ID");
+        require_bool(
+            index,
+            out,
+            Names {
+                tf: "local_account_disabled",
+                arm: "disableLocalAccounts",
+                az: "disableLocalAccounts",
+            },
+            false,
+            true,
+            |c| &c.local_accounts_disabled,
+            "the static cluster-admin credential bypasses Entra ID",
+        );
     }
 }

@@ -78,16 +78,30 @@ impl Rule for NetworkPolicyEngineMissing {
     }
 
     fn check_index(&self, _params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
-        let names = Names { tf: "network_profile.network_policy", arm: "networkProfile.networkPolicy", az: "networkProfile.networkPolicy" };
+        let names = Names {
+            tf: "network_profile.network_policy",
+            arm: "networkProfile.networkPolicy",
+            az: "networkProfile.networkPolicy",
+        };
         for c in clusters(index) {
             if c.network_dataplane.lower().as_deref() == Some("cilium") {
                 continue;
             }
             let name = names.of(&c.origin);
             match read(out, &c.origin, name, &c.network_policy, None) {
-                Some(Read::Absent) => report(out, &c.origin, None, format!("{name} is not set: NetworkPolicy objects are not enforced")),
+                Some(Read::Absent) => report(
+                    out,
+                    &c.origin,
+                    None,
+                    format!("{name} is not set: NetworkPolicy objects are not enforced"),
+                ),
                 Some(Read::Set(p, l)) if !matches!(p.to_ascii_lowercase().as_str(), "azure" | "calico" | "cilium") => {
-                    report(out, &c.origin, Some(l), format!("{name} is {p}: NetworkPolicy objects are not enforced"));
+                    report(
+                        out,
+                        &c.origin,
+                        Some(l),
+                        format!("{name} is {p}: NetworkPolicy objects are not enforced"),
+                    );
                 }
                 _ => {}
             }

@@ -74,6 +74,18 @@ impl Rule for PublicApiServer {
     }
 
     fn check_index(&self, _params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
-        require_bool(index, out, Names { tf: "private_cluster_enabled", arm: "apiServerAccessProfile.enablePrivateCluster", az: "apiServerAccessProfile.enablePrivateCluster" }, false, true, |c| &c.private_cluster, "the API server is reachable from the internet");
+        require_bool(
+            index,
+            out,
+            Names {
+                tf: "private_cluster_enabled",
+                arm: "apiServerAccessProfile.enablePrivateCluster",
+                az: "apiServerAccessProfile.enablePrivateCluster",
+            },
+            false,
+            true,
+            |c| &c.private_cluster,
+            "the API server is reachable from the internet",
+        );
     }
 }

@@ -74,21 +74,46 @@ impl Rule for ServicePrincipalInsteadOfManagedIdentity {
 
     fn check_index(&self, _params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
         for c in clusters(index) {
-            let sp = Names { tf: "service_principal", arm: "servicePrincipalProfile.clientId", az: "servicePrincipalProfile.clientId" }.of(&c.origin);
+            let sp = Names {
+                tf: "service_principal",
+                arm: "servicePrincipalProfile.clientId",
+                az: "servicePrincipalProfile.clientId",
+            }
+            .of(&c.origin);
             match read(out, &c.origin, sp, &c.service_principal, None) {
                 None => continue,
                 Some(Read::Set(id, l)) if !id.eq_ignore_ascii_case("msi") => {
-                    report(out, &c.origin, Some(l), format!("{sp} is set: the cluster authenticates to Azure with a service principal secret"));
+                    report(
+                        out,
+                        &c.origin,
+                        Some(l),
+                        format!("{sp} is set: the cluster authenticates to Azure with a service principal secret"),
+                    );
                     continue;
                 }
                 _ => {}
             }
-            let msi = c.service_principal.known().is_some_and(|s| s.eq_ignore_ascii_case("msi"));
+            let msi = c
+                .service_principal
+                .known()
+                .is_some_and(|s| s.eq_ignore_ascii_case("msi"));
             match read(out, &c.origin, "identity.type", &c.identity_type, None) {
-                Some(Read::Set(t, l)) if !t.eq_ignore_ascii_case("SystemAssigned") && !t.eq_ignore_ascii_case("UserAssigned") && !msi => {
-                    report(out, &c.origin, Some(l), format!("identity.type is {t}: the cluster has no managed identity"));
+                Some(Read::Set(t, l))
+                    if !t.eq_ignore_ascii_case("SystemAssigned") && !t.eq_ignore_ascii_case("UserAssigned") && !msi =>
+                {
+                    report(
+                        out,
+                        &c.origin,
+                        Some(l),
+                        format!("identity.type is {t}: the cluster has no managed identity"),
+                    );
                 }
-                Some(Read::Absent) if !msi => report(out, &c.origin, None, "no managed identity is configured (identity block absent)"),
+                Some(Read::Absent) if !msi => report(
+                    out,
+                    &c.origin,
+                    None,
+                    "no managed identity is configured (identity block absent)",
+                ),
                 _ => {}
             }
         }

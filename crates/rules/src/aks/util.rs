@@ -110,7 +110,7 @@ pub(crate) fn require_enabled(
     for c in clusters(index) {
         let name = names.of(&c.origin);
         match read(out, &c.origin, name, get(c), None) {
-            Some(Read::Set(false, l)) => report(out, &c.origin, Some(l), format!("{name} is disabled: {why}")),
+            Some(Read::Set(false, l)) => report(out, &c.origin, Some(l), format!("{} {why}", state(name, false))),
             Some(Read::Absent) => report(out, &c.origin, None, format!("{name} is not configured: {why}")),
             _ => {}
         }
@@ -128,8 +128,17 @@ pub(crate) fn forbid_enabled(
     for c in clusters(index) {
         let name = names.of(&c.origin);
         if let Some(Read::Set(true, l)) = read(out, &c.origin, name, get(c), None) {
-            report(out, &c.origin, Some(l), format!("{name} is enabled: {why}"));
+            report(out, &c.origin, Some(l), format!("{} {why}", state(name, true)));
         }
+    }
+}
+
+/// "`x_enabled` is false:" for boolean arguments, "`addonProfiles.x` is disabled:" for objects.
+fn state(name: &str, on: bool) -> String {
+    if name.to_ascii_lowercase().ends_with("enabled") {
+        format!("{name} is {on}:")
+    } else {
+        format!("{name} is {}:", if on { "enabled" } else { "disabled" })
     }
 }
 
@@ -150,4 +159,59 @@ pub(crate) fn list_some(items: &[String]) -> String {
 /// True when the cluster came from Terraform or ARM (formats that can declare adjacent resources).
 pub(crate) fn declares_resources(c: &AksCluster) -> bool {
     !matches!(c.origin.format, Some(Format::Az))
+}
+
+/// Every node pool of the scan: the clusters' pools and separately declared pools whose cluster is not scanned.
+pub(crate) fn pools(index: &ScanIndex) -> Vec<&NodePool> {
+    let m = index.aks.model();
+    m.clusters
+        .iter()
+        .flat_map(|c| c.node_pools.iter())
+        .chain(m.orphan_node_pools.iter())
+        .collect()
+}
+
+/// How "not evaluated" names a node pool.
+pub(crate) fn pool_scope(p: &NodePool) -> String {
+    format!("{} node pool {} ({})", p.object, p.name, p.at.file)
+}
+
+/// A boolean setting of every node pool that must be `want`; `default` is Azure's value when it is not written.
+pub(crate) fn pool_bool(
+    index: &ScanIndex,
+    out: &mut IndexOutput,
+    names: Names,
+    default: bool,
+    want: bool,
+    get: impl Fn(&NodePool) -> &Setting<bool>,
+    why: &str,
+) {
+    for p in pools(index) {
+        let tf = p.object.kind.starts_with("azurerm_");
+        let name = if tf { names.tf } else { names.arm };
+        match get(p) {
+            Setting::Unknown(r, l) => out.not_evaluated(
+                pool_scope(p),
+                format!("{name} is not known at {}:{}: {r}", l.file, l.line),
+            ),
+            Setting::Set(v, l) if *v != want => {
+                report_pool(
+                    out,
+                    p,
+                    Some(l),
+                    format!("node pool {} sets {name} = {v}: {why}", p.name),
+                );
+            }
+            Setting::Absent if default != want => report_pool(
+                out,
+                p,
+                None,
+                format!(
+                    "node pool {} does not set {name} (Azure's default is {default}): {why}",
+                    p.name
+                ),
+            ),
+            _ => {}
+        }
+    }
 }
