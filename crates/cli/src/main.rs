@@ -50,9 +50,16 @@ enum Command {
 
 #[derive(clap::Args)]
 struct ScanArgs {
-    /// Files, directories (recursive; *.yaml, *.yml, *.json; .gitignore honoured) or - for standard input.
-    #[arg(required = true)]
+    /// Files, directories (recursive; *.yaml, *.yml, *.json, *.tf, *.tfvars; .gitignore honoured) or - for
+    /// standard input.
+    #[arg(required_unless_present = "aks")]
     paths: Vec<String>,
+    /// Also scan a live AKS cluster's configuration, read with `az aks show` (needs the Azure CLI, logged in).
+    #[arg(long, value_name = "NAME", requires = "resource_group")]
+    aks: Option<String>,
+    /// Resource group of the --aks cluster.
+    #[arg(long, short = 'g', value_name = "RG", requires = "aks")]
+    resource_group: Option<String>,
     #[command(flatten)]
     output: output::OutputArgs,
     /// Exit 1 when a finding is at or above this severity (info, low, medium, high, critical).
@@ -134,7 +141,15 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         max_file_bytes: parse_size(&args.max_file_size)?,
         ..LoadOptions::default()
     };
-    let (inputs, discover_errors) = discover::discover(&args.paths);
+    let (mut inputs, discover_errors) = discover::discover(&args.paths);
+    let mut az_output = None;
+    if let (Some(name), Some(rg)) = (&args.aks, &args.resource_group) {
+        let input = az_aks_show(name, rg)?;
+        if let discover::Input::File(p, _) = &input {
+            az_output = Some(p.clone());
+        }
+        inputs.push(input);
+    }
     let stdin = if inputs.contains(&discover::Input::Stdin) {
         Some(scan::read_stdin(load.max_file_bytes).context("reading standard input")?)
     } else {
@@ -151,6 +166,9 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
     };
     let progress = output::Progress::start(&args.output, inputs.len());
     let result = scan::run(&inputs, discover_errors, stdin.as_deref(), &opts);
+    if let Some(p) = az_output {
+        let _ = std::fs::remove_file(p);
+    }
     progress.finish();
 
     let enabled: Vec<&'static str> = engine.rules().iter().map(|r| r.meta().id).collect();
@@ -162,6 +180,34 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Runs `az aks show` for `--aks NAME --resource-group RG` and returns its output as a scan input (saved to a
+/// temporary file, labelled with the command).
+fn az_aks_show(name: &str, rg: &str) -> Result<discover::Input> {
+    let az = std::env::var_os("PALISADE_AZ").unwrap_or_else(|| "az".into());
+    let out = match std::process::Command::new(&az)
+        .args(["aks", "show", "--name", name, "--resource-group", rg, "--output", "json"])
+        .output()
+    {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => anyhow::bail!(
+            "--aks needs the Azure CLI (`az`), which is not installed or not on PATH; install it \
+             (https://learn.microsoft.com/cli/azure/install-azure-cli) and run `az login`, or scan saved \
+             `az aks show -o json` output instead"
+        ),
+        Err(e) => return Err(e).context("running `az aks show`"),
+        Ok(o) => o,
+    };
+    if !out.status.success() {
+        anyhow::bail!(
+            "`az aks show --name {name} --resource-group {rg}` failed ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    let path = std::env::temp_dir().join(format!("palisade-az-aks-show-{}-{name}.json", std::process::id()));
+    std::fs::write(&path, &out.stdout).with_context(|| format!("writing {}", path.display()))?;
+    Ok(discover::Input::File(path, format!("az aks show --name {name} --resource-group {rg}")))
 }
 
 fn run_rules(format: RulesFormat) -> Result<ExitCode> {
