@@ -725,3 +725,28 @@ fn no_progress_output_when_not_a_terminal() {
     let out = palisade(&["scan", "-f", "json", "examples"]);
     assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// The pre-commit hook's command, run as pre-commit runs it (changed files appended), fails on an insecure
+/// manifest and passes on hardened ones and on non-Kubernetes YAML.
+#[test]
+fn pre_commit_hook_runs_on_changed_manifests() {
+    let hooks = std::fs::read_to_string(root().join(".pre-commit-hooks.yaml")).unwrap();
+    assert!(hooks.contains("- id: palisade"));
+    let entry = hooks
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("entry: "))
+        .expect("an entry");
+    let mut words = entry.split_whitespace();
+    assert_eq!(words.next(), Some("palisade"));
+    let args: Vec<&str> = words.collect();
+    let run = |files: &[&str]| {
+        let mut a = args.clone();
+        a.extend(files);
+        palisade(&a).status.code()
+    };
+    assert_eq!(run(&["examples/insecure/deployment.yaml"]), Some(1));
+    assert_eq!(
+        run(&["examples/hardened/deployment.yaml", ".pre-commit-hooks.yaml"]),
+        Some(0)
+    );
+}

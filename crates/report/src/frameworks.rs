@@ -506,18 +506,52 @@ impl Evaluation {
     }
 }
 
+/// Baseline rules of `control` that an enabled restricted rule replaces (Pod Security Admission's overrides), as
+/// (baseline rule, replacing rule) pairs. Where that happens, pods judged at restricted are checked by the
+/// replacing rule only.
+fn shadowing(control: &Control, report: &Report) -> Vec<(&'static RuleMeta, &'static RuleMeta)> {
+    let mut out = Vec::new();
+    for id in &control.rules {
+        let Some(base) = report.rule(id) else { continue };
+        for by in report.rules {
+            let replaces = by.pss.is_some_and(|p| p.overrides.iter().any(|(o, _)| o == id));
+            if replaces && report.ran(by.id) {
+                out.push((base, *by));
+            }
+        }
+    }
+    out
+}
+
 /// Evaluates `framework` over a report.
 pub fn evaluate(framework: &'static Framework, report: &Report) -> Evaluation {
     let result = report.result;
     let controls = controls(framework, report.rules)
         .into_iter()
         .map(|control| {
+            let shadows = if framework.source == Source::Pss(PssLevel::Baseline) {
+                shadowing(&control, report)
+            } else {
+                Vec::new()
+            };
+            // A restricted rule that replaced a baseline rule reports the baseline problem at the baseline rule's
+            // severity (see the README): those findings are this control's.
             let findings: Vec<usize> = result
                 .findings
                 .iter()
                 .enumerate()
-                .filter(|(_, f)| control.rules.contains(&f.rule))
+                .filter(|(_, f)| {
+                    control.rules.contains(&f.rule)
+                        || shadows.iter().any(|(base, by)| {
+                            by.id == f.rule && by.severity < base.severity && f.severity >= base.severity
+                        })
+                })
                 .map(|(i, _)| i)
+                .collect();
+            let undecidable: Vec<String> = shadows
+                .iter()
+                .filter(|(base, by)| by.severity >= base.severity)
+                .map(|(base, by)| format!("{} replaces {} at restricted", by.id, base.id))
                 .collect();
             let suppressed = result
                 .suppressed
@@ -536,6 +570,14 @@ pub fn evaluate(framework: &'static Framework, report: &Report) -> Evaluation {
             };
             let (status, reason) = if !findings.is_empty() {
                 (Status::Failed, None)
+            } else if !undecidable.is_empty() {
+                (
+                    Status::NotEvaluated,
+                    Some(format!(
+                        "{}; scan with --framework pss-baseline to judge this control",
+                        undecidable.join(", ")
+                    )),
+                )
             } else if control.rules.is_empty() {
                 (
                     Status::NotEvaluated,

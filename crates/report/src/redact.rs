@@ -138,6 +138,21 @@ pub fn line_for(f: &palisade_core::Finding, line: &str) -> String {
     line_with(line, mask_all)
 }
 
+/// Redacts one source line shown for finding `f` with a marker at 1-based character column `column`, and gives
+/// the column in the redacted line (masking values before the column shifts it).
+pub fn line_and_column(f: &palisade_core::Finding, line: &str, column: u32) -> (String, u32) {
+    let red = line_for(f, line);
+    let col0 = column.max(1) as usize - 1;
+    let prefix: String = line.chars().take(col0).collect();
+    let red_prefix = line_for(f, &prefix);
+    let shifted = if red.starts_with(&red_prefix) {
+        u32::try_from(red_prefix.chars().count()).map_or(column, |c| c + 1)
+    } else {
+        column
+    };
+    (red, shifted)
+}
+
 /// Redacts one source line; `mask_all` masks every value.
 pub fn line_with(line: &str, mask_all: bool) -> String {
     let trimmed = line.trim_start();

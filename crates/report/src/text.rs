@@ -77,6 +77,12 @@ pub fn render_report(report: &Report, opts: TextOptions) -> String {
                 ev.count(Status::Failed),
                 ev.count(Status::NotEvaluated)
             );
+            let width = ev
+                .controls
+                .iter()
+                .map(|c| c.control.id.chars().count())
+                .max()
+                .unwrap_or(0);
             for c in &ev.controls {
                 let status = match c.status {
                     Status::Passed => st.paint("32", "passed"),
@@ -84,7 +90,12 @@ pub fn render_report(report: &Report, opts: TextOptions) -> String {
                     Status::NotEvaluated => st.paint("2", "not evaluated"),
                 };
                 let why = c.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
-                let _ = writeln!(out, "  {:<14} {status:<8} {}{why}", c.control.id, c.control.title);
+                let pad = " ".repeat(13usize.saturating_sub(c.status.label().len()));
+                let _ = writeln!(
+                    out,
+                    "  {:<width$}  {status}{pad} {}{why}",
+                    c.control.id, c.control.title
+                );
             }
         }
         None => {
@@ -199,11 +210,10 @@ fn render_finding(out: &mut String, f: &Finding, sources: &dyn SourceLines, st: 
         loc.column
     );
     if let Some(line) = sources.line(&loc.file, loc.line) {
-        let line = redact::line_for(f, &line);
+        let (line, col) = redact::line_and_column(f, &line.replace('\t', " "), loc.column);
         let num = loc.line.to_string();
         let pad = " ".repeat(num.len());
-        let line = line.replace('\t', " ");
-        let col = (loc.column.max(1) - 1) as usize;
+        let (line, col) = window(&line, col.max(1) as usize - 1);
         let rest: String = line.chars().skip(col).collect();
         let width = marker_width(&rest);
         let _ = writeln!(out, "    {pad} {}", st.paint("34", "|"));
@@ -217,6 +227,31 @@ fn render_finding(out: &mut String, f: &Finding, sources: &dyn SourceLines, st: 
         );
     }
     let _ = writeln!(out, "    {} {}", st.paint("32", "= fix:"), f.remediation);
+}
+
+/// Longest source line shown whole; longer ones (one-line JSON manifests) are cut to a window around the column.
+const MAX_LINE: usize = 160;
+
+/// The part of `line` shown around 0-based character column `col`, with `…` where it was cut, and the column in
+/// it.
+fn window(line: &str, col: usize) -> (String, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= MAX_LINE {
+        return (line.to_string(), col);
+    }
+    let start = col.saturating_sub(40);
+    let end = (start + MAX_LINE - 40).min(chars.len());
+    let mut out = String::new();
+    let mut new_col = col - start;
+    if start > 0 {
+        out.push('…');
+        new_col += 1;
+    }
+    out.extend(chars.get(start..end).unwrap_or(&[]));
+    if end < chars.len() {
+        out.push('…');
+    }
+    (out, new_col)
 }
 
 /// Width of the marker: the key (up to its colon) or the first token of the line from the column on.
