@@ -117,7 +117,7 @@ impl Rule for ApiServerOpenToInternet {
                             out,
                             &c.origin,
                             Some(l),
-                            format!("{name} contains {any}: any address can connect"),
+                            format!("{} contains {any}: any address can connect", written(l, name)),
                         );
                     }
                 }

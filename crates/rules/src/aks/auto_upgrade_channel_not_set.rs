@@ -94,7 +94,10 @@ impl Rule for AutoUpgradeChannelNotSet {
                         out,
                         &c.origin,
                         Some(l),
-                        format!("{name} is {v}: the cluster is never upgraded automatically"),
+                        format!(
+                            "{} is {v}: the cluster is never upgraded automatically",
+                            written(l, name)
+                        ),
                     );
                 }
                 _ => {}

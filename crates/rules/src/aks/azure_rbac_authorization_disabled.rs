@@ -83,7 +83,7 @@ impl Rule for AzureRbacAuthorizationDisabled {
                     out,
                     &c.origin,
                     Some(l),
-                    format!("{name} is false: authorization is only in-cluster RBAC"),
+                    format!("{} is false: authorization is only in-cluster RBAC", written(l, name)),
                 ),
                 Some(Read::Default(_)) => report(
                     out,

@@ -86,7 +86,7 @@ impl Rule for ClusterAdminGroupMissing {
                     out,
                     &c.origin,
                     Some(l),
-                    format!("{name} is empty: no Entra group administers the cluster"),
+                    format!("{} is empty: no Entra group administers the cluster", written(l, name)),
                 ),
                 _ => {}
             }

@@ -85,14 +85,14 @@ impl Rule for ContainerInsightsDisabled {
                     out,
                     &c.origin,
                     Some(l),
-                    format!("{name} is disabled: no container logs or metrics"),
+                    format!("{} is disabled: no container logs or metrics", written(l, name)),
                 ),
                 Some(Read::Set(true, l)) if !c.oms_agent.workspace.is_present() && !c.origin.is_terraform() => {
                     report(
                         out,
                         &c.origin,
                         Some(l),
-                        format!("{name} has no Log Analytics workspace"),
+                        format!("{} has no Log Analytics workspace", written(l, name)),
                     );
                 }
                 _ => {}

@@ -78,7 +78,7 @@ impl Rule for DiskEncryptionSetMissing {
                     out,
                     &c.origin,
                     Some(l),
-                    format!("{name} is empty: node disks use platform-managed keys"),
+                    format!("{} is empty: node disks use platform-managed keys", written(l, name)),
                 ),
                 _ => {}
             }

@@ -88,7 +88,7 @@ impl Rule for EgressNotThroughFirewall {
                             out,
                             &c.origin,
                             Some(l),
-                            format!("{name} is {v}: egress is not filtered"),
+                            format!("{} is {v}: egress is not filtered", written(l, name)),
                         );
                         out.with_severity(Severity::Info);
                     }
@@ -96,7 +96,10 @@ impl Rule for EgressNotThroughFirewall {
                         out,
                         &c.origin,
                         Some(l),
-                        format!("{name} is {v}: egress is not routed through a firewall or NAT gateway"),
+                        format!(
+                            "{} is {v}: egress is not routed through a firewall or NAT gateway",
+                            written(l, name)
+                        ),
                     ),
                 },
                 _ => {}

@@ -77,7 +77,12 @@ impl Rule for FreeSkuTier {
                 Some(Read::Set(v, l))
                     if !matches!(v.to_ascii_lowercase().as_str(), "standard" | "premium" | "paid") =>
                 {
-                    report(out, &c.origin, Some(l), format!("{name} is {v}: no uptime SLA"));
+                    report(
+                        out,
+                        &c.origin,
+                        Some(l),
+                        format!("{} is {v}: no uptime SLA", written(l, name)),
+                    );
                 }
                 _ => {}
             }

@@ -88,9 +88,12 @@ impl Rule for KubenetNetworkPlugin {
                     None,
                     format!("{name} is not set: the cluster uses kubenet"),
                 ),
-                Some(Read::Set(v, l)) if !v.eq_ignore_ascii_case("azure") => {
-                    report(out, &c.origin, Some(l), format!("{name} is {v}, not azure (Azure CNI)"))
-                }
+                Some(Read::Set(v, l)) if !v.eq_ignore_ascii_case("azure") => report(
+                    out,
+                    &c.origin,
+                    Some(l),
+                    format!("{} is {v}, not azure (Azure CNI)", written(l, name)),
+                ),
                 _ => {}
             }
         }

@@ -89,7 +89,7 @@ impl Rule for KubernetesVersionOutdated {
                 Some(Read::Set(v, l)) => {
                     let m = minor(v);
                     if let Some(m) = m.filter(|m| *m < MIN_SUPPORTED_MINOR) {
-                        report(out, &c.origin, Some(l), format!("{name} is {v}: 1.{m} is out of AKS standard support (oldest supported minor: 1.{MIN_SUPPORTED_MINOR})"));
+                        report(out, &c.origin, Some(l), format!("{} is {v}: 1.{m} is out of AKS standard support (oldest supported minor: 1.{MIN_SUPPORTED_MINOR})", written(l, name)));
                     }
                     m
                 }

@@ -100,7 +100,7 @@ impl Rule for NetworkPolicyEngineMissing {
                         out,
                         &c.origin,
                         Some(l),
-                        format!("{name} is {p}: NetworkPolicy objects are not enforced"),
+                        format!("{} is {p}: NetworkPolicy objects are not enforced", written(l, name)),
                     );
                 }
                 _ => {}

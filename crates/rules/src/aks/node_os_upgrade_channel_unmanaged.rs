@@ -81,7 +81,10 @@ impl Rule for NodeOsUpgradeChannelUnmanaged {
                         out,
                         &c.origin,
                         Some(l),
-                        format!("{name} is {v}: node OS security patches are not applied automatically"),
+                        format!(
+                            "{} is {v}: node OS security patches are not applied automatically",
+                            written(l, name)
+                        ),
                     ),
                 }
             }

@@ -78,7 +78,10 @@ impl Rule for PrivateClusterPublicFqdn {
                     out,
                     &c.origin,
                     Some(l),
-                    format!("{name} is true: the private API server has a public DNS name"),
+                    format!(
+                        "{} is true: the private API server has a public DNS name",
+                        written(l, name)
+                    ),
                 );
             }
         }

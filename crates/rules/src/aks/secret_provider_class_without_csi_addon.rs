@@ -97,7 +97,8 @@ impl Rule for SecretProviderClassWithoutCsiAddon {
                     &c.origin,
                     Some(l),
                     format!(
-                        "{name} is disabled, but {} use the Secrets Store CSI driver",
+                        "{} is disabled, but {} use the Secrets Store CSI driver",
+                        written(l, name),
                         list_some(&users)
                     ),
                 ),

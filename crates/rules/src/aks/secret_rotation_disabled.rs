@@ -83,7 +83,10 @@ impl Rule for SecretRotationDisabled {
                     out,
                     &c.origin,
                     Some(l),
-                    format!("{name} is false: rotated secrets do not reach running pods"),
+                    format!(
+                        "{} is false: rotated secrets do not reach running pods",
+                        written(l, name)
+                    ),
                 ),
                 Some(Read::Default(_)) => report(
                     out,

@@ -78,7 +78,7 @@ impl Rule for ServiceMeshNotEnabled {
                     out,
                     &c.origin,
                     Some(l),
-                    format!("{name} is {v}: no managed mTLS between services"),
+                    format!("{} is {v}: no managed mTLS between services", written(l, name)),
                 ),
                 _ => {}
             }

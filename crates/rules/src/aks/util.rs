@@ -26,6 +26,29 @@ impl Names {
     }
 }
 
+/// The argument path as written at `l` (`automatic_channel_upgrade`, `default_node_pool.enable_node_public_ip`,
+/// `apiServerAccessProfile.authorizedIPRanges`), so messages use the spelling of the file; `fallback` otherwise.
+pub(crate) fn written(l: &Location, fallback: &str) -> String {
+    let p = l.pointer.as_str();
+    let rest = if let Some(r) = p.strip_prefix("/resource/") {
+        r.splitn(3, '/').nth(2)
+    } else if let Some(i) = p.find("/values/") {
+        p.get(i + "/values/".len()..)
+    } else if let Some(i) = p.find("/properties/") {
+        p.get(i + "/properties/".len()..)
+    } else {
+        p.strip_prefix('/')
+    };
+    match rest {
+        Some(r) if !r.is_empty() => r
+            .split('/')
+            .filter(|s| s.parse::<usize>().is_err())
+            .collect::<Vec<_>>()
+            .join("."),
+        _ => fallback.to_string(),
+    }
+}
+
 /// How a rule names a cluster in "not evaluated" scopes.
 pub(crate) fn scope(o: &Origin) -> String {
     format!("{} ({})", o.object, o.at.file)
@@ -87,7 +110,9 @@ pub(crate) fn require_bool(
     for c in clusters(index) {
         let name = names.of(&c.origin);
         match read(out, &c.origin, name, get(c), Some(&default)) {
-            Some(Read::Set(v, l)) if *v != want => report(out, &c.origin, Some(l), format!("{name} is {v}: {why}")),
+            Some(Read::Set(v, l)) if *v != want => {
+                report(out, &c.origin, Some(l), format!("{} is {v}: {why}", written(l, name)));
+            }
             Some(Read::Default(v)) if *v != want => report(
                 out,
                 &c.origin,
@@ -110,7 +135,14 @@ pub(crate) fn require_enabled(
     for c in clusters(index) {
         let name = names.of(&c.origin);
         match read(out, &c.origin, name, get(c), None) {
-            Some(Read::Set(false, l)) => report(out, &c.origin, Some(l), format!("{} {why}", state(name, false))),
+            Some(Read::Set(false, l)) => {
+                report(
+                    out,
+                    &c.origin,
+                    Some(l),
+                    format!("{} {why}", state(&written(l, name), false)),
+                );
+            }
             Some(Read::Absent) => report(out, &c.origin, None, format!("{name} is not configured: {why}")),
             _ => {}
         }
@@ -128,7 +160,12 @@ pub(crate) fn forbid_enabled(
     for c in clusters(index) {
         let name = names.of(&c.origin);
         if let Some(Read::Set(true, l)) = read(out, &c.origin, name, get(c), None) {
-            report(out, &c.origin, Some(l), format!("{} {why}", state(name, true)));
+            report(
+                out,
+                &c.origin,
+                Some(l),
+                format!("{} {why}", state(&written(l, name), true)),
+            );
         }
     }
 }
@@ -195,12 +232,9 @@ pub(crate) fn pool_bool(
                 format!("{name} is not known at {}:{}: {r}", l.file, l.line),
             ),
             Setting::Set(v, l) if *v != want => {
-                report_pool(
-                    out,
-                    p,
-                    Some(l),
-                    format!("node pool {} sets {name} = {v}: {why}", p.name),
-                );
+                let arg = written(l, name);
+                let arg = arg.rsplit('.').next().unwrap_or(name);
+                report_pool(out, p, Some(l), format!("node pool {} sets {arg} = {v}: {why}", p.name));
             }
             Setting::Absent if default != want => report_pool(
                 out,

@@ -82,7 +82,7 @@ impl Rule for WorkloadIdentityDisabled {
                         out,
                         &c.origin,
                         Some(l),
-                        format!("{name} is false: pods cannot use workload identity"),
+                        format!("{} is false: pods cannot use workload identity", written(l, name)),
                     ),
                     Some(Read::Default(_)) => report(
                         out,

@@ -101,7 +101,11 @@ impl Rule for WorkloadIdentityUsedButDisabled {
                         out,
                         &c.origin,
                         Some(l),
-                        format!("{name} is false, but {} use workload identity", list_some(&users)),
+                        format!(
+                            "{} is false, but {} use workload identity",
+                            written(l, name),
+                            list_some(&users)
+                        ),
                     ),
                     Some(Read::Default(_)) => report(
                         out,

@@ -1,0 +1,1 @@
+client_secret = "use-a-managed-identity-instead"
