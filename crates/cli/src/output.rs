@@ -7,7 +7,7 @@ use anyhow::{bail, Context, Result};
 use clap::ValueEnum;
 use palisade_core::{Rule, RuleMeta, ScanResult, Severity};
 use palisade_report::frameworks::{self, Framework};
-use palisade_report::{baseline, Report, ScannedObject};
+use palisade_report::{baseline, Artifact, Report, ScannedObject};
 use std::io::IsTerminal;
 use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
@@ -189,16 +189,28 @@ fn normalise(p: &Path) -> PathBuf {
     out
 }
 
-/// `label` relative to `root` (`/`-separated), when it is inside it.
-fn repo_relative(root: &Path, cwd: &Path, label: &str) -> Option<String> {
+/// What `label` stands for: a file inside `root` (relative, `/`-separated), a file elsewhere (absolute), or not a
+/// file at all (standard input, `az aks show ...` output read from a temporary file).
+fn artifact(root: &Path, cwd: &Path, inputs: &[Input], label: &str) -> Artifact {
+    let real = inputs.iter().any(|i| match i {
+        Input::File(p, l) => l == label && Path::new(l) == p.as_path(),
+        Input::Stdin => false,
+    });
+    if !real {
+        return Artifact::NotAFile;
+    }
     let p = Path::new(label);
     let abs = normalise(&if p.is_absolute() { p.to_path_buf() } else { cwd.join(p) });
-    let rel = abs.strip_prefix(root).ok()?;
-    let parts: Vec<String> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    (!parts.is_empty()).then(|| parts.join("/"))
+    match abs.strip_prefix(root) {
+        Ok(rel) => {
+            let parts: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            Artifact::Repo(parts.join("/"))
+        }
+        Err(_) => Artifact::Absolute(abs.to_string_lossy().replace('\\', "/")),
+    }
 }
 
 /// Renders the result in the requested formats and writes each to its destination. With `--baseline`, findings
@@ -232,7 +244,7 @@ pub fn write(
     let sources = scan::Sources::new(stdin);
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let root = repo_root(&cwd);
-    let repo_path = move |label: &str| repo_relative(&root, &cwd, label);
+    let repo_path = move |label: &str| artifact(&root, &cwd, inputs, label);
     let mut report = Report::new(&result, env!("CARGO_PKG_VERSION"));
     report.rules = &rules;
     report.enabled = Some(enabled);
@@ -398,13 +410,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn repo_relative_paths() {
+    fn artifacts() {
         let root = Path::new("/repo");
         let cwd = Path::new("/repo/sub");
-        assert_eq!(repo_relative(root, cwd, "a/b.yaml").as_deref(), Some("sub/a/b.yaml"));
-        assert_eq!(repo_relative(root, cwd, "./a/../c.yaml").as_deref(), Some("sub/c.yaml"));
-        assert_eq!(repo_relative(root, cwd, "../x.yaml").as_deref(), Some("x.yaml"));
-        assert_eq!(repo_relative(root, cwd, "/repo/y.yaml").as_deref(), Some("y.yaml"));
-        assert_eq!(repo_relative(root, cwd, "/elsewhere/z.yaml"), None);
+        let input = |l: &str| Input::File(PathBuf::from(l), l.to_string());
+        let inputs = vec![
+            input("a/b.yaml"),
+            input("./a/../c.yaml"),
+            input("../x.yaml"),
+            input("/repo/y.yaml"),
+            input("/elsewhere/z.yaml"),
+            Input::File(PathBuf::from("/tmp/az.json"), "az aks show --name n".into()),
+            Input::Stdin,
+        ];
+        let a = |l: &str| artifact(root, cwd, &inputs, l);
+        assert_eq!(a("a/b.yaml"), Artifact::Repo("sub/a/b.yaml".into()));
+        assert_eq!(a("./a/../c.yaml"), Artifact::Repo("sub/c.yaml".into()));
+        assert_eq!(a("../x.yaml"), Artifact::Repo("x.yaml".into()));
+        assert_eq!(a("/repo/y.yaml"), Artifact::Repo("y.yaml".into()));
+        assert_eq!(a("/elsewhere/z.yaml"), Artifact::Absolute("/elsewhere/z.yaml".into()));
+        assert_eq!(a("az aks show --name n"), Artifact::NotAFile);
+        assert_eq!(a("<stdin>"), Artifact::NotAFile);
     }
 }

@@ -122,6 +122,12 @@ fn assert_code_scanning_ready(sarif: &Value, what: &str) {
         assert_eq!(res["partialFingerprints"]["palisade/v1"].as_str().unwrap().len(), 32);
         let loc = &res["locations"][0];
         assert!(loc["logicalLocations"][0]["fullyQualifiedName"].is_string());
+        if res["properties"]["file"]
+            .as_str()
+            .is_some_and(|f| f.starts_with('<') || f.contains(' '))
+        {
+            continue; // not a file: logical location only
+        }
         let phys = &loc["physicalLocation"];
         let region = &phys["region"];
         assert!(region["startLine"].as_u64().unwrap() >= 1, "{what}: {id} region");
@@ -749,4 +755,33 @@ fn pre_commit_hook_runs_on_changed_manifests() {
         run(&["examples/hardened/deployment.yaml", ".pre-commit-hooks.yaml"]),
         Some(0)
     );
+}
+
+/// Findings that are not in a file (standard input here; live-cluster objects and command output alike) have
+/// logical locations only, with the line in the result's properties.
+#[test]
+fn sarif_logical_locations_for_non_files() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_palisade"))
+        .args(["scan", "-f", "sarif", "-"])
+        .current_dir(root())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input = std::fs::read_to_string(root().join("examples/insecure/deployment.yaml")).unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let sarif = json(&out);
+    if let Some(v) = sarif_validator() {
+        assert_valid(&v, &sarif, "stdin");
+    }
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for r in results {
+        let loc = &r["locations"][0];
+        assert!(loc.get("physicalLocation").is_none());
+        assert_eq!(loc["logicalLocations"][0]["fullyQualifiedName"], "Deployment/shop/web");
+        assert!(r["properties"]["line"].as_u64().unwrap() > 0);
+    }
 }

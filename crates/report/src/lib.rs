@@ -70,9 +70,19 @@ impl ScannedObject {
     }
 }
 
-/// Maps a file label (as findings name it) to its path relative to the repository root, `/`-separated, for
-/// SARIF `uriBaseId` locations. `None` when the file is outside the repository.
-pub type RepoPath<'a> = &'a dyn Fn(&str) -> Option<String>;
+/// What a file label (as findings name it) stands for, for SARIF locations.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Artifact {
+    /// A file inside the repository: its path relative to the root, `/`-separated.
+    Repo(String),
+    /// A file outside the repository: its absolute path.
+    Absolute(String),
+    /// Not a file: standard input, command output (`az aks show ...`), a live-cluster object.
+    NotAFile,
+}
+
+/// Resolves file labels to [`Artifact`]s (the CLI looks at the file system; renderers never do).
+pub type RepoPath<'a> = &'a dyn Fn(&str) -> Artifact;
 
 /// Everything the renderers read. Build it with [`Report::new`] and set what you have.
 pub struct Report<'a> {

@@ -4,7 +4,7 @@
 //! rule has a safe one. Tool errors are invocation notifications, never results.
 
 use crate::escape::uri_path;
-use crate::{fingerprint, fixes, redact, Report};
+use crate::{fingerprint, fixes, redact, Artifact, Report};
 use palisade_core::{Finding, RuleMeta, Severity};
 use serde_json::{json, Map, Value};
 
@@ -47,32 +47,32 @@ pub fn docs_section(docs: &str, heading: &str) -> Option<String> {
     (!text.is_empty()).then(|| text.to_string())
 }
 
-/// Whether a file label names a file (SARIF physical location) rather than standard input or a live object.
-fn is_file(label: &str) -> bool {
-    !label.is_empty() && !label.starts_with('<') && !label.contains("://")
-}
-
-/// Repository-relative, `/`-separated path of a file label when it is relative; `None` for absolute paths
-/// outside the repository.
-fn relative_path(report: &Report, label: &str) -> Option<String> {
-    if let Some(map) = report.repo_path {
-        return map(label);
+/// What a file label stands for: resolved by the CLI when it gave a resolver, else guessed from the label (labels
+/// in angle brackets, URLs and labels with spaces, such as `az aks show ...`, are not files).
+fn artifact(report: &Report, label: &str) -> Artifact {
+    if let Some(resolve) = report.repo_path {
+        return resolve(label);
+    }
+    if label.is_empty() || label.starts_with('<') || label.contains("://") || label.contains(' ') {
+        return Artifact::NotAFile;
     }
     let norm = fingerprint::normalise_file(label);
-    (!norm.starts_with('/') && !norm.contains(':')).then_some(norm)
+    if norm.starts_with('/') {
+        Artifact::Absolute(norm)
+    } else {
+        Artifact::Repo(norm)
+    }
 }
 
-fn artifact_location(report: &Report, label: &str) -> Value {
-    if !is_file(label) {
-        return json!({ "description": { "text": label } });
-    }
-    match relative_path(report, label) {
-        Some(rel) => json!({ "uri": uri_path(&rel), "uriBaseId": SRCROOT }),
-        None => {
-            let abs = fingerprint::normalise_file(label);
+/// The SARIF `artifactLocation` of a label, `None` when it is not a file.
+fn artifact_location(report: &Report, label: &str) -> Option<Value> {
+    match artifact(report, label) {
+        Artifact::Repo(rel) => Some(json!({ "uri": uri_path(&rel), "uriBaseId": SRCROOT })),
+        Artifact::Absolute(abs) => {
             let abs = if abs.starts_with('/') { abs } else { format!("/{abs}") };
-            json!({ "uri": format!("file://{}", uri_path(&abs)) })
+            Some(json!({ "uri": format!("file://{}", uri_path(&abs)) }))
         }
+        Artifact::NotAFile => None,
     }
 }
 
@@ -166,7 +166,8 @@ fn result(report: &Report, f: &Finding, rule_index: Option<usize>, controls: Opt
     let loc = &f.location;
     let source_line = report.sources.line(&loc.file, loc.line);
     let mut location = Map::new();
-    if loc.line > 0 && (is_file(&loc.file) || loc.file == "<stdin>") {
+    let artifact_loc = artifact_location(report, &loc.file);
+    if let Some(artifact_loc) = artifact_loc.clone().filter(|_| loc.line > 0) {
         let mut region = Map::new();
         region.insert("startLine".into(), loc.line.into());
         if loc.column > 0 {
@@ -181,7 +182,7 @@ fn result(report: &Report, f: &Finding, rule_index: Option<usize>, controls: Opt
         }
         location.insert(
             "physicalLocation".into(),
-            json!({ "artifactLocation": artifact_location(report, &loc.file), "region": region }),
+            json!({ "artifactLocation": artifact_loc, "region": region }),
         );
     }
     location.insert("logicalLocations".into(), json!([logical_location(f)]));
@@ -193,8 +194,11 @@ fn result(report: &Report, f: &Finding, rule_index: Option<usize>, controls: Opt
         "partialFingerprints": { fingerprint::SARIF_KEY: fingerprint::of(f) },
         "properties": {
             "severity": f.severity.as_str(),
-            "pointer": loc.pointer,
+            "file": loc.file,
             "document": loc.document,
+            "line": loc.line,
+            "column": loc.column,
+            "pointer": loc.pointer,
         },
     });
     let Some(o) = r.as_object_mut() else {
@@ -210,13 +214,13 @@ fn result(report: &Report, f: &Finding, rule_index: Option<usize>, controls: Opt
         p.insert("controls".into(), c.into());
     }
     if let Some(edit) = source_line.as_deref().and_then(|l| fixes::edit_for(f, l)) {
-        if is_file(&loc.file) {
+        if let Some(artifact_loc) = artifact_loc {
             o.insert(
                 "fixes".into(),
                 json!([{
                     "description": { "text": edit.description },
                     "artifactChanges": [{
-                        "artifactLocation": artifact_location(report, &loc.file),
+                        "artifactLocation": artifact_loc,
                         "replacements": [{
                             "deletedRegion": {
                                 "startLine": edit.line,
@@ -291,8 +295,10 @@ pub fn render(report: &Report) -> String {
                         region.insert("startColumn".into(), e.column.into());
                     }
                 }
+                let artifact_loc =
+                    artifact_location(report, &e.file).unwrap_or_else(|| json!({ "description": { "text": e.file } }));
                 let mut phys = Map::new();
-                phys.insert("artifactLocation".into(), artifact_location(report, &e.file));
+                phys.insert("artifactLocation".into(), artifact_loc);
                 if !region.is_empty() {
                     phys.insert("region".into(), region.into());
                 }
