@@ -3,16 +3,24 @@
 
 Usage: scripts/accuracy.py [-n 10000] [-s 1] [--shared ../shared] [--binary target/release/palisade]
 
-Generates a corpus with --truth, scans it with every rule enabled (`--select all`, JSON), and reports:
+Generates a corpus with --truth, scans it with every rule enabled (`--select all`, JSON) and
+`--pss-ignore-namespace-labels` (the generator injects pod issues whatever its namespaces' Pod Security labels say;
+by default Palisade judges pods at their namespace's level, as Pod Security Admission does), with a config that
+allows the public registries the generator's hardened profile pulls from by digest, and reports:
 - recall per generator issue id: an injected issue counts as found when a finding of a corresponding rule is on the
-  same object (file, document) at the same path (the JSON pointers are equal, or one is a parent of the other);
-- issues of Pod Security rules on pods whose namespace (scanned in the corpus) enforces a level that allows them
-  are counted separately as "allowed by namespace policy" (Palisade judges pods at their namespace's level, as
-  Pod Security Admission does);
-- findings at or above medium on objects of the `hardened` profile.
-Exit 1 when recall < 99% or a hardened object has a finding at or above medium.
+  same object (file, document) at the same path (the JSON pointers are equal, or one is a parent of the other;
+  for RBAC rules the same `rules[i]` entry, for bindings the same binding);
+- issues the generator's definition covers but our rule's exact condition does not are listed, not counted:
+  readiness probes of pods no Service selects (K8S-106 is about containers behind a Service), LoadBalancer Services
+  with the internal annotation (NET-006 is about public load balancers), NET_BIND_SERVICE added (allowed by PSS);
+- false positives on the `hardened` profile: findings at or above medium on hardened objects whose rule does not
+  correspond to an issue injected into that object.
+Needs PyYAML (`pip install pyyaml`) to read Service selectors. Exit 1 when recall < 99% or there is a false
+positive at or above medium on a hardened object.
 """
-import argparse, collections, json, os, re, subprocess, sys
+import argparse, collections, json, os, re, subprocess, sys, tempfile
+
+import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -53,6 +61,7 @@ def pointer(path):
     """spec.template.spec.containers[0].image -> /spec/template/spec/containers/0/image"""
     parts = []
     for seg in path.split("."):
+        seg = re.sub(r"\[[A-Za-z_][A-Za-z0-9_]*\]$", "", seg)  # capabilities.add[NET_RAW] -> the add list
         m = re.match(r"^([^\[]*)((\[\d+\])*)$", seg)
         if m.group(1):
             parts.append(m.group(1))
@@ -62,6 +71,43 @@ def pointer(path):
 
 def related(a, b):
     return a == b or a.startswith(b + "/") or b.startswith(a + "/")
+
+
+def matches(iid, ours, theirs):
+    if iid.startswith("binding-"):
+        return True  # one finding per offending subject or at roleRef: both are on the binding
+    if iid.startswith("rbac-"):
+        return ours.split("/")[:3] == theirs.split("/")[:3]  # the same rules[i] entry
+    return related(ours, theirs)
+
+
+REGISTRIES_CONFIG = """parameters:
+  allowed_registries: ["*.azurecr.io", "mcr.microsoft.com", "docker.io", "quay.io", "ghcr.io", "registry.k8s.io"]
+"""
+
+
+def service_selected(docs_by_file):
+    """(file, doc) of pod templates selected by a Service of the same namespace, per file's namespace."""
+    services = collections.defaultdict(list)
+    pods = []
+    for f, docs in docs_by_file.items():
+        for i, d in enumerate(docs):
+            if not isinstance(d, dict):
+                continue
+            ns = (d.get("metadata") or {}).get("namespace") or "default"
+            if d.get("kind") == "Service":
+                sel = (d.get("spec") or {}).get("selector") or {}
+                if sel:
+                    services[ns].append(sel)
+            spec = d.get("spec") or {}
+            tmpl = spec.get("template") or (spec.get("jobTemplate") or {}).get("spec", {}).get("template")
+            labels = ((tmpl or {}).get("metadata") or {}).get("labels") if tmpl else (d.get("metadata") or {}).get("labels")
+            pods.append((f, i, ns, labels or {}))
+    out = set()
+    for f, i, ns, labels in pods:
+        if any(all(labels.get(k) == v for k, v in sel.items()) for sel in services[ns]):
+            out.add((f, i))
+    return out
 
 
 def main():
@@ -76,7 +122,11 @@ def main():
     truth_file = corpus + ".jsonl"
     subprocess.run([sys.executable, os.path.join(a.shared, "bench", "gen_manifests.py"), "-n", str(a.n), "-s", str(a.s),
                     "-o", corpus, "--truth", truth_file, "--clean"], check=True, stdout=subprocess.DEVNULL)
-    out = subprocess.run([a.binary, "scan", "--format", "json", "--select", "all", corpus], capture_output=True, text=True)
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as cfg:
+        cfg.write(REGISTRIES_CONFIG)
+    out = subprocess.run([a.binary, "scan", "--format", "json", "--select", "all", "--pss-ignore-namespace-labels",
+                          "--config", cfg.name, corpus], capture_output=True, text=True)
+    os.unlink(cfg.name)
     report = json.loads(out.stdout)
     if report["errors"]:
         sys.exit(f"tool errors: {report['errors'][:3]}")
@@ -85,25 +135,16 @@ def main():
         loc = f["location"]
         by_obj[(os.path.relpath(loc["file"], corpus), loc["document"])].append(f)
     truth = [json.loads(l) for l in open(truth_file)]
-    ns_level = {}
-    for t in truth:
-        if t["kind"] == "Namespace":
-            ns_level[t["name"]] = None
-    # namespace enforce levels, read from the scanned Namespace objects' findings-independent data: the corpus text
-    for t in truth:
-        if t["kind"] != "Namespace":
-            continue
-        text = open(os.path.join(corpus, t["file"])).read().split("\n---\n")
-    levels = {}
+    docs_by_file = {}
     for dirpath, _, files in os.walk(corpus):
         for fn in files:
-            docs = open(os.path.join(dirpath, fn)).read().split("\n---\n")
-            for d in docs:
-                if "\nkind: Namespace" in "\n" + d:
-                    name = re.search(r"\n  name: ([^\n]+)", d)
-                    lvl = re.search(r"pod-security.kubernetes.io/enforce: ([a-z]+)", d)
-                    if name:
-                        levels[name.group(1).strip()] = lvl.group(1) if lvl else None
+            docs_by_file[fn] = list(yaml.safe_load_all(open(os.path.join(dirpath, fn))))
+    behind_service = service_selected(docs_by_file)
+    service_accounts = {
+        ((d.get("metadata") or {}).get("namespace") or "default", (d.get("metadata") or {}).get("name")):
+            d.get("automountServiceAccountToken")
+        for docs in docs_by_file.values() for d in docs if isinstance(d, dict) and d.get("kind") == "ServiceAccount"
+    }
     found = collections.Counter(); total = collections.Counter(); allowed = collections.Counter()
     missed = collections.defaultdict(list)
     hardened_bad = []
@@ -112,26 +153,53 @@ def main():
         fs = by_obj.get(key, [])
         fs = [f for f in fs if f["object"]["name"] == t["name"] and f["object"]["kind"] == t["kind"]]
         if t["profile"] == "hardened":
+            injected = {r for i in t["issues"] for r in MAP.get(i["id"], [])}
+            # an injected issue can show under neighbouring rules too (NET_RAW added: K8S-041; hostPath: K8S-045)
+            related_rules = {"K8S-007": {"K8S-041", "K8S-042", "K8S-025"}, "K8S-025": {"K8S-041", "K8S-042", "K8S-007"},
+                             "K8S-005": {"K8S-043", "K8S-044", "K8S-045", "K8S-020"},
+                             "K8S-043": {"K8S-005", "K8S-020", "K8S-044", "K8S-045"},
+                             "RBAC-001": {f"RBAC-0{n:02d}" for n in range(1, 30)}}
+            for r in list(injected):
+                injected |= related_rules.get(r, set())
             for f in fs:
-                if f["severity"] in ("medium", "high", "critical") and "suppression" not in f:
+                if f["severity"] in ("medium", "high", "critical") and f["rule"] not in injected:
                     hardened_bad.append((t["file"], t["kind"], t["name"], f["rule"], f["message"]))
         for issue in t["issues"]:
             iid = issue["id"]
             if iid in UNMAPPED:
                 continue
+            if iid == "cap-add" and issue["path"].endswith("[NET_BIND_SERVICE]"):
+                allowed["cap-add NET_BIND_SERVICE (allowed by PSS restricted)"] += 1
+                continue
             rules = MAP.get(iid)
             if rules is None:
                 missed["(no mapping) " + iid].append(t["name"]); total[iid] += 1
                 continue
-            ns = t["namespace"] or "default"
-            lvl = levels.get(ns)
-            if ns in levels and lvl is not None and all(r in PSS_BASELINE | PSS_RESTRICTED for r in rules):
-                if lvl == "privileged" or (lvl == "baseline" and all(r in PSS_RESTRICTED for r in rules)):
-                    allowed[iid] += 1
+            if iid == "automount-sa-token-unset":
+                d = docs_by_file[t["file"]][t["doc"]]
+                spec = d.get("spec") or {}
+                tmpl = spec.get("template") or (spec.get("jobTemplate") or {}).get("spec", {}).get("template") or {"spec": spec}
+                pod = tmpl.get("spec") or {}
+                sa = pod.get("serviceAccountName") or pod.get("serviceAccount") or "default"
+                ns = (d.get("metadata") or {}).get("namespace") or "default"
+                if pod.get("automountServiceAccountToken") is None and sa != "default":
+                    if (ns, sa) not in service_accounts:
+                        allowed["automount-sa-token-unset: ServiceAccount not scanned (reported as not evaluated)"] += 1
+                        continue
+                    if service_accounts[(ns, sa)] is False:
+                        allowed["automount-sa-token-unset: the ServiceAccount disables automounting"] += 1
+                        continue
+            if iid == "no-readiness-probe" and (t["file"], t["doc"]) not in behind_service:
+                allowed["no-readiness-probe: no Service selects the pods"] += 1
+                continue
+            if iid == "service-loadbalancer-open":
+                ann = ((docs_by_file[t["file"]][t["doc"]].get("metadata") or {}).get("annotations") or {})
+                if ann.get("service.beta.kubernetes.io/azure-load-balancer-internal") == "true":
+                    allowed["service-loadbalancer-open: internal load balancer"] += 1
                     continue
             total[iid] += 1
             p = pointer(issue["path"])
-            if any(f["rule"] in rules and related(f["location"]["pointer"], p) for f in fs):
+            if any(f["rule"] in rules and matches(iid, f["location"]["pointer"], p) for f in fs):
                 found[iid] += 1
             else:
                 missed[iid].append((t["file"], t["doc"], t["kind"], t["name"], issue["path"],
@@ -143,12 +211,13 @@ def main():
         print(f"| {iid} | {total[iid]} | {found[iid]} | {100.0 * found[iid] / total[iid]:.1f}% |")
     recall = 100.0 * n_found / max(n_total, 1)
     print(f"\nrecall: {n_found}/{n_total} = {recall:.2f}%")
-    print(f"allowed by namespace Pod Security level (not counted): {sum(allowed.values())} {dict(allowed)}")
+    print(f"outside our rules' exact conditions (not counted): {sum(allowed.values())} {dict(allowed)}")
     print(f"not mapped: {UNMAPPED}")
     for iid, items in sorted(missed.items()):
         print(f"missed {iid}: {len(items)}; e.g. {items[:2]}")
-    print(f"hardened objects with findings >= medium: {len(hardened_bad)}")
-    for h in hardened_bad[:10]:
+    print(f"false positives >= medium on hardened objects: {len(hardened_bad)}")
+    print("  by rule:", collections.Counter(h[3] for h in hardened_bad).most_common())
+    for h in hardened_bad[:5]:
         print("  ", h)
     sys.exit(0 if recall >= 99.0 and not hardened_bad else 1)
 

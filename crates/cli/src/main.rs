@@ -77,6 +77,10 @@ struct ScanArgs {
     /// Pod Security policy version (v1.0 ... v1.37, or latest) for pods whose namespace pins none.
     #[arg(long, default_value = "latest")]
     pss_version: String,
+    /// Judge every pod at --pss-level/--pss-version, ignoring the pod-security.kubernetes.io labels of scanned
+    /// namespaces (what would fail if every namespace enforced that level).
+    #[arg(long)]
+    pss_ignore_namespace_labels: bool,
     /// Largest input file accepted, in bytes (suffixes K, M, G for KiB, MiB, GiB).
     #[arg(long, default_value = "64M")]
     max_file_size: String,
@@ -162,6 +166,7 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         params: &cfg.params,
         exemptions: &cfg.exemptions,
         inline_exemptions: !args.no_inline_exemptions,
+        honour_namespace_labels: !args.pss_ignore_namespace_labels,
         today: config::today(),
     };
     let progress = output::Progress::start(&args.output, inputs.len());

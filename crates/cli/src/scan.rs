@@ -26,6 +26,8 @@ pub struct ScanOptions<'a> {
     pub exemptions: &'a [Exemption],
     /// Honour annotation and comment suppressions.
     pub inline_exemptions: bool,
+    /// Judge pods at their namespace's Pod Security labels (else always at `default_pss`).
+    pub honour_namespace_labels: bool,
     /// Today's date (`YYYY-MM-DD`) for exemption expiry.
     pub today: String,
 }
@@ -161,7 +163,8 @@ pub fn run(
             may_label.then(|| load_input(input, stdin, &opts.load))
         })
         .collect();
-    let ns_index = NamespaceIndex::build(first.iter().flatten().flat_map(|l| l.objects.iter()), opts.default_pss);
+    let labelled = first.iter().flatten().flat_map(|l| l.objects.iter()).filter(|_| opts.honour_namespace_labels);
+    let ns_index = NamespaceIndex::build(labelled, opts.default_pss);
 
     // Phase 2: check everything, loading (and dropping) the remaining inputs on the way.
     let checked: Vec<Checked> = inputs

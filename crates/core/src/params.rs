@@ -11,7 +11,7 @@ pub struct Params {
     pub allowed_capabilities: Vec<String>,
     /// Labels every workload must carry (hygiene; default: none).
     pub required_labels: Vec<String>,
-    /// K8S-040: also require a read-only root filesystem on init containers (default: false).
+    /// K8S-040: also require a read-only root filesystem on init containers (default: true).
     pub readonly_rootfs_init_containers: bool,
     /// K8S-101: require CPU limits (default: true; some teams deliberately omit them).
     pub require_cpu_limits: bool,
@@ -27,7 +27,7 @@ impl Default for Params {
             allowed_registries: vec!["*.azurecr.io".to_string()],
             allowed_capabilities: Vec::new(),
             required_labels: Vec::new(),
-            readonly_rootfs_init_containers: false,
+            readonly_rootfs_init_containers: true,
             require_cpu_limits: true,
             allowed_service_ports: Vec::new(),
             system_namespaces: [

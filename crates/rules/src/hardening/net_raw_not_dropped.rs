@@ -15,7 +15,8 @@ pub static META: RuleMeta = RuleMeta {
                   capabilities.add.",
     docs: r#"## What it does
 Flags every container, init container and ephemeral container whose `securityContext.capabilities.drop` contains
-neither `NET_RAW` nor `ALL`, or whose `capabilities.add` lists `NET_RAW` (adding it back after dropping `ALL`).
+neither `NET_RAW` nor `ALL`, or whose `capabilities.add` lists `NET_RAW` or `ALL` (adding it back after dropping
+`ALL`).
 Names are compared the way containerd and CRI-O read them: case-insensitively and with an optional `CAP_` prefix.
 One finding per container. Pods with `spec.os.name: windows` are skipped (Linux capabilities do not apply).
 
@@ -81,7 +82,8 @@ impl Rule for NetRawNotDropped {
         let mut out = Vec::new();
         for c in pod.containers() {
             let (_, added) = capability_entries(&c, "add");
-            if let Some(entry) = added.iter().find(|e| e.name == "NET_RAW") {
+            // Adding ALL adds NET_RAW back too.
+            if let Some(entry) = added.iter().find(|e| e.name == "NET_RAW" || e.name == "ALL") {
                 out.push(Violation::new(
                     format!(
                         "{} adds capability \"{}\" in securityContext.capabilities.add",

@@ -15,9 +15,9 @@ pub static META: RuleMeta = RuleMeta {
                   application must write to (for example /tmp).",
     docs: r#"## What it does
 Flags every container and ephemeral container whose `securityContext.readOnlyRootFilesystem` is not `true`
-(unset, `null` or `false`). Init containers are checked only when the parameter
-`readonly_rootfs_init_containers` is true: they run to completion before the application starts, so many teams
-accept a writable filesystem there. Pods with `spec.os.name: windows` are skipped: Windows containers do not
+(unset, `null` or `false`), and init containers too unless the parameter `readonly_rootfs_init_containers` is
+set to false (init containers run to completion before the application starts, so some teams accept a writable
+filesystem there). Pods with `spec.os.name: windows` are skipped: Windows containers do not
 support a read-only root filesystem and the API server rejects the field for them.
 
 ## Why is this bad?
@@ -108,17 +108,21 @@ mod tests {
     use palisade_core::{Params, PssPolicy};
 
     #[test]
-    fn init_containers_only_when_configured() {
+    fn init_containers_unless_exempted() {
         let pod = test_pod(serde_json::json!({
             "initContainers": [{"name": "setup", "image": "a:1"}],
             "containers": [{"name": "app", "image": "a:1", "securityContext": {"readOnlyRootFilesystem": true}}],
         }));
-        let default = CheckContext::with_pss(PssPolicy::default());
-        assert!(WritableRootFilesystem.check(&default, &pod).is_empty());
-        let params = Params {
-            readonly_rootfs_init_containers: true,
+        let exempt = Params {
+            readonly_rootfs_init_containers: false,
             ..Params::default()
         };
+        let exempting = CheckContext {
+            pss: PssPolicy::default(),
+            params: &exempt,
+        };
+        assert!(WritableRootFilesystem.check(&exempting, &pod).is_empty());
+        let params = Params::default();
         let ctx = CheckContext {
             pss: PssPolicy::default(),
             params: &params,

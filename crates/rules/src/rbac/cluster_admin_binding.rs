@@ -16,8 +16,8 @@ pub static META: RuleMeta = RuleMeta {
                   keep cluster-admin for break-glass access through an Entra ID group.",
     docs: r#"## What it does
 Reports each subject of a RoleBinding or ClusterRoleBinding whose role is the built-in ClusterRole
-`cluster-admin` (known even when not scanned) or a scanned Role/ClusterRole with a rule granting `*` verbs on
-`*` resources in `*` API groups (the same power). Kubernetes' own identities are not reported: the group
+`cluster-admin` (known even when not scanned) or a scanned ClusterRole with a rule granting `*` verbs on `*`
+resources in `*` API groups (the same power; a namespaced Role with such a rule is reported by RBAC-001). Kubernetes' own identities are not reported: the group
 `system:masters` and other `system:` users and groups, except the broad groups `system:authenticated`,
 `system:unauthenticated`, `system:serviceaccounts[:<namespace>]` and the user `system:anonymous`. A ServiceAccount
 or a broad group as subject is critical. The API server's own bindings are exempt. When the role is neither
@@ -109,6 +109,9 @@ impl Rule for ClusterAdminBinding {
             let Some(rr) = role_ref(b) else { continue };
             let equivalent = if rr.is_cluster_role("cluster-admin") {
                 ""
+            } else if rr.kind != "ClusterRole" {
+                // A namespaced Role with wildcards is at most namespace admin: RBAC-001 reports it.
+                continue;
             } else {
                 match lookup.resolve(b, &rr) {
                     Resolution::Found(grants) if grants.iter().any(Grant::is_unrestricted) => {

@@ -24,7 +24,8 @@ binding grants (scanned, aggregated, or a built-in such as `cluster-admin`, `adm
 workload once, naming the binding and the most dangerous permission, when a role grants any of: cluster-admin
 power (RBAC-002), wildcards (RBAC-001), RBAC escalation (RBAC-006), impersonation (RBAC-007), nodes/proxy
 (RBAC-010), Secret read (RBAC-008) or pod creation (RBAC-011). When the token is not automounted (pod spec or
-ServiceAccount sets `automountServiceAccountToken: false`) the finding is medium. When no finding is made but a
+ServiceAccount sets `automountServiceAccountToken: false`) the finding is low: the pods hold no token, but
+anyone allowed to request one for the ServiceAccount still gets these permissions. When no finding is made but a
 binding's role was not scanned, the workload is listed as not evaluated. Pods managed by a scanned controller are
 reported at the controller.
 
@@ -183,7 +184,7 @@ impl Rule for WorkloadServiceAccountTakeover {
                 format!("pods run as ServiceAccount {ns}/{sa}: {first}{more}{token_note}"),
             );
             if no_token {
-                out.with_severity(Severity::Medium);
+                out.with_severity(Severity::Low);
             }
         }
     }

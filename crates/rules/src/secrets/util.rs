@@ -69,7 +69,14 @@ fn contains_joined(text: &str, a: &str, b: &str) -> bool {
 
 /// The catalogue's sensitive-name expression, case-insensitive.
 pub(crate) fn is_sensitive_name(name: &str) -> bool {
-    names_a_secret(name) || contains_joined(&name.to_ascii_lowercase(), "connection", "string")
+    let n = name.to_ascii_lowercase();
+    names_a_secret(name) || contains_joined(&n, "connection", "string") || names_a_key(&n)
+}
+
+/// Names whose last word is `key` (`STORAGE_ACCOUNT_KEY`, `JWT_SIGNING_KEY`, `ENCRYPTION_KEY`): beyond the
+/// catalogue's expression, so only a random-looking value counts (a key name alone also fits `PRIMARY_KEY: id`).
+fn names_a_key(lower: &str) -> bool {
+    lower == "key" || lower.ends_with("_key") || lower.ends_with("-key") || lower.ends_with(".key")
 }
 
 /// The catalogue's sensitive-name expression without `connection[_-]?string`: names that say the value is a secret.
@@ -252,7 +259,12 @@ fn looks_like_setting(value: &str) -> bool {
     if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
         return true;
     }
-    if (v.starts_with('/') || v.starts_with("~/")) && !v.contains(char::is_whitespace) {
+    // An absolute path; base64 keys may also start with '/', but they carry '+'/'=' or look random.
+    if (v.starts_with('/') || v.starts_with("~/"))
+        && !v.contains(char::is_whitespace)
+        && !v.contains(['+', '='])
+        && (v.len() <= 16 || shannon_entropy(v) < 4.3)
+    {
         return true;
     }
     v.contains("://") && !v.contains(char::is_whitespace) && url_password(v).is_none() && !has_secret_query(v)
@@ -392,7 +404,8 @@ pub(crate) fn looks_random(value: &str) -> bool {
         && !v.contains(char::is_whitespace)
         && v.chars().any(|c| c.is_ascii_alphabetic())
         && v.chars().any(|c| c.is_ascii_digit())
-        && shannon_entropy(v) >= 3.5
+        // Hex has at most 4 bits per character, so a random 32+ character hex string can measure under 3.5.
+        && shannon_entropy(v) >= if v.len() >= 32 && v.chars().all(|c| c.is_ascii_hexdigit()) { 3.0 } else { 3.5 }
         && !is_uuid(v)
         && !is_hostname_like(v)
         && !looks_like_setting(v)
@@ -516,17 +529,29 @@ mod tests {
         ] {
             assert!(is_sensitive_name(n), "{n}");
         }
-        for n in [
-            "USERNAME",
-            "API_URL",
-            "AZURE_KEY",
-            "LOG_LEVEL",
-            "KEY",
-            "apiversion",
-            "ACCESS_LOG",
-        ] {
+        for n in ["USERNAME", "API_URL", "LOG_LEVEL", "apiversion", "ACCESS_LOG"] {
             assert!(!is_sensitive_name(n), "{n}");
         }
+    }
+
+    #[test]
+    fn key_names_need_a_random_value() {
+        // Beyond the catalogue's expression: names ending in "key" count only with a random-looking value.
+        assert!(detect(
+            "JWT_SIGNING_KEY",
+            "4d733340c1df9bff8120a576efd31825dff7b81a10edd58c",
+            Mode::Literal
+        )
+        .is_some());
+        assert!(detect(
+            "STORAGE_ACCOUNT_KEY",
+            "/BdDZ5l5RifUq9x2Lk0vTn7W3yHcP8sJmA4eG6iR1oXb",
+            Mode::Literal
+        )
+        .is_some());
+        assert!(detect("PRIMARY_KEY", "id", Mode::Literal).is_none());
+        assert!(detect("CACHE_KEY", "sessions", Mode::Literal).is_none());
+        assert!(detect("TLS_KEY", "/etc/tls/tls.key", Mode::Literal).is_none());
     }
 
     #[test]
