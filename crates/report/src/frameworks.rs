@@ -166,6 +166,7 @@ const CIS_TITLES: &[(&str, &str)] = &[
     ),
     ("4.1.11", "Minimize access to webhook configuration objects"),
     ("4.1.12", "Minimize access to the service account token creation"),
+    ("4.2", "Pod Security Standards (section)"),
     ("4.2.1", "Minimize the admission of privileged containers"),
     (
         "4.2.2",
@@ -227,8 +228,8 @@ const CIS_TITLES: &[(&str, &str)] = &[
     ("5.5.2", "Use Azure RBAC for Kubernetes authorization"),
 ];
 
-/// CIS sections of the older layout that are listed only when a rule references them.
-const CIS_OLDER_LAYOUT: &[&str] = &["4.2.6", "4.2.7", "4.2.8", "4.2.9"];
+/// Sections listed only when a rule references them (the older layout's, and the 4.2 section heading).
+const CIS_OLDER_LAYOUT: &[&str] = &["4.2", "4.2.6", "4.2.7", "4.2.8", "4.2.9"];
 
 /// The CIS AKS section a reference names: `CIS AKS Benchmark 4.2.1`, `CIS Azure Kubernetes Service Benchmark
 /// v1.8.0 4.2.1`, `CIS AKS 4.2.1 (aks-1.0)`. References to other CIS benchmarks (`CIS Kubernetes Benchmark`) are
@@ -644,6 +645,118 @@ mod tests {
         );
         assert_eq!(parse_azure_policy("AzPol c26596ff").as_deref(), Some("c26596ff"));
         assert_eq!(parse_azure_policy("Azure Policy add-on"), None);
+    }
+
+    use palisade_core::{Finding, Location, ObjectRef, PssControl, ScanResult, Severity, Status as RuleStatus, Target};
+
+    const fn meta(
+        id: &'static str,
+        severity: Severity,
+        pss: PssControl,
+        references: &'static [&'static str],
+    ) -> RuleMeta {
+        RuleMeta {
+            id,
+            name: "x",
+            family: "pss",
+            severity,
+            profiles: &[],
+            summary: "s.",
+            remediation: "r.",
+            docs: "",
+            references,
+            status: RuleStatus::Stable,
+            target: Target::PodSpec,
+            pss: Some(pss),
+        }
+    }
+
+    static BASE: RuleMeta = meta(
+        "T-001",
+        Severity::High,
+        PssControl {
+            check: "hostPathVolumes",
+            level: PssLevel::Baseline,
+            since: 0,
+            overrides: &[],
+        },
+        &["CIS AKS Benchmark 4.2.1", "Azure Policy 098fc59e"],
+    );
+    static RESTRICTED: RuleMeta = meta(
+        "T-002",
+        Severity::Medium,
+        PssControl {
+            check: "restrictedVolumes",
+            level: PssLevel::Restricted,
+            since: 0,
+            overrides: &[("T-001", 0)],
+        },
+        &[],
+    );
+
+    fn finding(rule: &'static str, severity: Severity) -> Finding {
+        Finding {
+            rule,
+            name: "x",
+            severity,
+            message: String::new(),
+            remediation: "",
+            object: ObjectRef::default(),
+            location: Location::default(),
+        }
+    }
+
+    fn status_of(ev: &Evaluation, id: &str) -> Status {
+        ev.controls
+            .iter()
+            .find(|c| c.control.id == id)
+            .map(|c| c.status)
+            .unwrap()
+    }
+
+    #[test]
+    fn controls_from_metadata_and_replaced_baseline_checks() {
+        let rules: Vec<&'static RuleMeta> = vec![&BASE, &RESTRICTED];
+        let restricted = find("pss-restricted").unwrap();
+        let baseline = find("pss-baseline").unwrap();
+        // At restricted, the replaced baseline check is folded into the restricted one.
+        let c = controls(restricted, &rules);
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].id, "restrictedVolumes");
+        assert_eq!(c[0].rules, vec!["T-001", "T-002"]);
+        assert_eq!(rules_in(find("cis-aks").unwrap(), &rules), vec!["T-001"]);
+        assert_eq!(rules_in(find("azure-policy-baseline").unwrap(), &rules), vec!["T-001"]);
+        assert!(rules_in(find("azure-policy-restricted").unwrap(), &rules).is_empty());
+
+        // The restricted rule reports a hostPath at the baseline severity: the baseline control fails.
+        let mut result = ScanResult {
+            findings: vec![finding("T-002", Severity::High)],
+            ..ScanResult::default()
+        };
+        let mut report = Report::new(&result, "0");
+        report.rules = &rules;
+        assert_eq!(
+            status_of(&evaluate(baseline, &report), "hostPathVolumes"),
+            Status::Failed
+        );
+        assert_eq!(
+            status_of(&evaluate(restricted, &report), "restrictedVolumes"),
+            Status::Failed
+        );
+        // A restricted-only problem (another volume type) does not fail the baseline control.
+        result.findings = vec![finding("T-002", Severity::Medium)];
+        let mut report = Report::new(&result, "0");
+        report.rules = &rules;
+        assert_eq!(
+            status_of(&evaluate(baseline, &report), "hostPathVolumes"),
+            Status::Passed
+        );
+        // Rules that did not run leave their controls not evaluated.
+        let none: [&str; 0] = [];
+        report.enabled = Some(&none);
+        let ev = evaluate(baseline, &report);
+        assert_eq!(status_of(&ev, "hostPathVolumes"), Status::NotEvaluated);
+        assert!(ev.controls[0].reason.as_deref().unwrap().contains("not run"));
     }
 
     #[test]
