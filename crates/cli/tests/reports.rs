@@ -241,7 +241,10 @@ fn sarif_regions_fixes_and_stable_fingerprints() {
         .as_str()
         .unwrap();
     let expected = dir.join("deploy.yaml");
-    assert_eq!(uri, expected.strip_prefix(root()).unwrap().to_string_lossy());
+    match expected.strip_prefix(root()) {
+        Ok(rel) => assert_eq!(uri, rel.to_string_lossy()),
+        Err(_) => assert!(uri.starts_with("file:///"), "{uri}"), // CARGO_TARGET_DIR outside the checkout
+    }
     let fix = &privileged["fixes"][0]["artifactChanges"][0]["replacements"][0];
     assert_eq!(fix["insertedContent"]["text"], "false");
     assert_eq!(fix["deletedRegion"]["startColumn"], col + "privileged: ".len() as u64);
