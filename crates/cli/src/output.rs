@@ -134,6 +134,9 @@ fn destinations(args: &OutputArgs) -> Result<Vec<(Format, String)>> {
 pub fn validate(args: &OutputArgs) -> Result<()> {
     destinations(args)?;
     framework(args)?;
+    if let Some(b) = &args.baseline {
+        load_baseline(b)?;
+    }
     Ok(())
 }
 
