@@ -103,9 +103,11 @@ table{border-collapse:collapse;width:100%;background:var(--card)}th,td{border-bo
 th{background:#eef1f5;font-size:12px;text-transform:uppercase;letter-spacing:.03em;color:var(--mute)}
 #filters{display:flex;flex-wrap:wrap;gap:12px;align-items:center;background:var(--card);border:1px solid var(--line);border-radius:10px;padding:10px 14px;margin-bottom:10px}
 #filters label{white-space:nowrap}#filters input[type=search]{min-width:220px;padding:4px 6px}select{padding:3px}
-pre.snippet{margin:6px 0;background:#0f172a;color:#e2e8f0;padding:6px 8px;border-radius:6px;overflow:auto;font-size:12px}
+pre.snippet{margin:6px 0;background:#0f172a;color:#e2e8f0;padding:6px 8px;border-radius:6px;font-size:12px;white-space:pre-wrap;overflow-wrap:anywhere}
+#findings-table{table-layout:fixed}#findings-table th:nth-child(1){width:84px}#findings-table th:nth-child(2){width:140px}
+#findings-table th:nth-child(3){width:180px}#findings-table th:nth-child(4){width:210px}#findings-table td{overflow-wrap:anywhere}
 pre.snippet .hl{background:#7f1d1d;display:block}.ln{color:#94a3b8;user-select:none}
-.fix{color:#1b5e20}.muted{color:var(--mute)}.loc{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;overflow-wrap:anywhere}td.loc{min-width:210px}
+.fix{color:#1b5e20}.muted{color:var(--mute)}.loc{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;overflow-wrap:anywhere}
 tr.finding[hidden]{display:none}a{color:#1d4ed8}.small{font-size:12px}
 "#;
 
