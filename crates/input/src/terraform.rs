@@ -10,6 +10,7 @@ use palisade_core::aks::hcl::{
     Attr, BinaryOp, Block, Body as TfBody, Expr, ExprKind, ForExpr, ObjKey, TemplatePart, TfFile, TfFileKind, TravOp,
     UnaryOp,
 };
+use palisade_core::aks::tfmap::RESOURCE_TYPES;
 use palisade_core::Pos;
 use std::sync::Arc;
 
@@ -103,8 +104,47 @@ pub(crate) fn parse(label: &str, text: &str) -> Result<TfFile, ParseError> {
     Ok(TfFile {
         file: Arc::from(label),
         kind,
-        body: body_of(&body, &lines),
+        body: top_level(&body, &lines, kind),
     })
+}
+
+/// The top-level body, keeping only what the AKS model reads: variables, locals and the resources of
+/// [`RESOURCE_TYPES`] (references to other resources stay symbolic, so their bodies are never needed).
+fn top_level(b: &Body, l: &Lines, kind: TfFileKind) -> TfBody {
+    if kind == TfFileKind::Vars {
+        return body_of(b, l);
+    }
+    let mut out = TfBody::default();
+    for s in b.iter() {
+        let Structure::Block(blk) = s else { continue };
+        let keep = match blk.ident.value().as_str() {
+            "variable" | "locals" => true,
+            "resource" => {
+                matches!(blk.labels.first(), Some(BlockLabel::String(t)) if RESOURCE_TYPES.contains(&t.value().as_str()))
+            }
+            _ => false,
+        };
+        if keep {
+            out.blocks.push(block_of(blk, l));
+        }
+    }
+    out
+}
+
+fn block_of(blk: &hcl_edit::structure::Block, l: &Lines) -> Block {
+    Block {
+        ident: blk.ident.value().as_str().to_string(),
+        labels: blk
+            .labels
+            .iter()
+            .map(|lb| match lb {
+                BlockLabel::Ident(i) => i.value().as_str().to_string(),
+                BlockLabel::String(s) => s.value().clone(),
+            })
+            .collect(),
+        pos: l.at(&blk.ident),
+        body: body_of(&blk.body, l),
+    }
 }
 
 fn body_of(b: &Body, l: &Lines) -> TfBody {
@@ -116,19 +156,7 @@ fn body_of(b: &Body, l: &Lines) -> TfBody {
                 pos: l.at(&a.key),
                 expr: expr(&a.value, l),
             }),
-            Structure::Block(blk) => out.blocks.push(Block {
-                ident: blk.ident.value().as_str().to_string(),
-                labels: blk
-                    .labels
-                    .iter()
-                    .map(|lb| match lb {
-                        BlockLabel::Ident(i) => i.value().as_str().to_string(),
-                        BlockLabel::String(s) => s.value().clone(),
-                    })
-                    .collect(),
-                pos: l.at(&blk.ident),
-                body: body_of(&blk.body, l),
-            }),
+            Structure::Block(blk) => out.blocks.push(block_of(blk, l)),
         }
     }
     out

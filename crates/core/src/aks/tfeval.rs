@@ -76,6 +76,7 @@ struct Module<'a> {
     var_values: HashMap<String, &'a Expr>,
     locals: HashMap<&'a str, &'a Expr>,
     local_cache: RefCell<HashMap<String, TfVal>>,
+    var_cache: RefCell<HashMap<String, TfVal>>,
     in_progress: RefCell<HashSet<String>>,
 }
 
@@ -129,6 +130,7 @@ impl<'a> Module<'a> {
             var_values,
             locals,
             local_cache: RefCell::default(),
+            var_cache: RefCell::default(),
             in_progress: RefCell::default(),
         }
     }
@@ -253,8 +255,18 @@ impl<'a> Module<'a> {
     }
 
     fn var(&self, name: &str, pos: Pos, depth: usize) -> TfVal {
-        if let Some(e) = self.var_values.get(name) {
-            return anchor(self.eval(e, &mut Env::default(), depth + 1), pos);
+        if let Some(v) = self.var_cache.borrow().get(name) {
+            return anchor(v.clone(), pos);
+        }
+        let expr = self
+            .var_values
+            .get(name)
+            .copied()
+            .or_else(|| self.var_defaults.get(name).copied().flatten());
+        if let Some(e) = expr {
+            let v = self.eval(e, &mut Env::default(), depth + 1);
+            self.var_cache.borrow_mut().insert(name.to_string(), v.clone());
+            return anchor(v, pos);
         }
         match self.var_defaults.get(name) {
             Some(Some(e)) => anchor(self.eval(e, &mut Env::default(), depth + 1), pos),

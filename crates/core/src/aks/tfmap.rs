@@ -16,12 +16,15 @@ pub(crate) struct Res<'a> {
 
 impl<'a> Res<'a> {
     fn loc(&self, pos: Pos, path: &str) -> Location {
+        let mut pointer = String::with_capacity(self.r.pointer.len() + path.len());
+        pointer.push_str(&self.r.pointer);
+        pointer.push_str(path);
         Location {
             file: self.r.file.to_string(),
             document: self.r.document,
             line: pos.line,
             column: pos.col,
-            pointer: format!("{}{}", self.r.pointer, path),
+            pointer,
         }
     }
 
@@ -50,11 +53,12 @@ impl<'a> Res<'a> {
     /// Follows `path` (blocks then a final attribute) from `base` (whose pointer is `base_ptr`).
     fn find<'n>(&self, base: &'n TfNode, base_ptr: &str, path: &[&str]) -> Found<'n> {
         let mut cur = base;
-        let mut ptr = base_ptr.to_string();
         let Some((last, blocks)) = path.split_last() else {
             return Found::Absent;
         };
-        for b in blocks {
+        // Pointer segments are only joined when a value is found (most lookups find nothing).
+        let mut indexed = [false; 8];
+        for (i, b) in blocks.iter().enumerate() {
             match cur.get(b) {
                 None => return Found::Absent,
                 Some(n) => match &n.val {
@@ -62,20 +66,21 @@ impl<'a> Res<'a> {
                     TfVal::List(items) => match items.first() {
                         None => return Found::Absent,
                         Some(first) => {
-                            if let Some(r) = first.val.unknown_reason() {
-                                return Found::Unknown(r, self.loc(first.pos, &format!("{ptr}/{b}/0")));
+                            if let Some(slot) = indexed.get_mut(i) {
+                                *slot = true;
                             }
-                            ptr = format!("{ptr}/{b}/0");
+                            if let Some(r) = first.val.unknown_reason() {
+                                let ptr = join_ptr(base_ptr, blocks.get(..=i).unwrap_or_default(), &indexed, None);
+                                return Found::Unknown(r, self.loc(first.pos, &ptr));
+                            }
                             cur = first;
                         }
                     },
-                    TfVal::Map(_) => {
-                        ptr = format!("{ptr}/{b}");
-                        cur = n;
-                    }
+                    TfVal::Map(_) => cur = n,
                     other => {
                         let why = other.unknown_reason().unwrap_or_else(|| format!("{b} is not a block"));
-                        return Found::Unknown(why, self.loc(n.pos, &format!("{ptr}/{b}")));
+                        let ptr = join_ptr(base_ptr, blocks.get(..=i).unwrap_or_default(), &indexed, None);
+                        return Found::Unknown(why, self.loc(n.pos, &ptr));
                     }
                 },
             }
@@ -83,7 +88,7 @@ impl<'a> Res<'a> {
         match cur.get(last) {
             None => Found::Absent,
             Some(n) if matches!(n.val, TfVal::Null) => Found::Absent,
-            Some(n) => Found::Node(n, self.loc(n.pos, &format!("{ptr}/{last}"))),
+            Some(n) => Found::Node(n, self.loc(n.pos, &join_ptr(base_ptr, blocks, &indexed, Some(last)))),
         }
     }
 
@@ -223,6 +228,24 @@ impl<'a> Res<'a> {
     }
 }
 
+/// `base/block/0/block2/0/last`: blocks that were lists get their `/0`.
+fn join_ptr(base: &str, blocks: &[&str], indexed: &[bool; 8], last: Option<&str>) -> String {
+    let mut p = String::with_capacity(base.len() + 48);
+    p.push_str(base);
+    for (i, b) in blocks.iter().enumerate() {
+        p.push('/');
+        p.push_str(b);
+        if indexed.get(i).copied().unwrap_or(false) {
+            p.push_str("/0");
+        }
+    }
+    if let Some(l) = last {
+        p.push('/');
+        p.push_str(l);
+    }
+    p
+}
+
 enum Found<'n> {
     Absent,
     Unknown(String, Location),
@@ -257,6 +280,29 @@ pub fn literal_key(s: &str) -> String {
     }
     format!("str:{t}")
 }
+
+/// Terraform resource types the model reads; other resources are not needed (references to them stay symbolic).
+pub const RESOURCE_TYPES: &[&str] = &[
+    "azurerm_kubernetes_cluster",
+    "azurerm_kubernetes_cluster_node_pool",
+    "azurerm_monitor_diagnostic_setting",
+    "azurerm_container_registry",
+    "azurerm_key_vault",
+    "azurerm_key_vault_access_policy",
+    "azurerm_role_assignment",
+    "azurerm_security_center_subscription_pricing",
+    "azurerm_network_security_group",
+    "azurerm_network_security_rule",
+    "azurerm_subnet_network_security_group_association",
+    "azurerm_subnet",
+    "azurerm_federated_identity_credential",
+    "azurerm_log_analytics_workspace",
+    "azurerm_policy_assignment",
+    "azurerm_resource_policy_assignment",
+    "azurerm_resource_group_policy_assignment",
+    "azurerm_subscription_policy_assignment",
+    "azurerm_management_group_policy_assignment",
+];
 
 /// Adds the resources to the model.
 pub(crate) fn map_resources(
