@@ -233,3 +233,42 @@ mod tests {
         assert!(!t.contains("note"));
     }
 }
+
+#[cfg(test)]
+mod load_tests {
+    use crate::{load_file, LoadOptions};
+
+    #[test]
+    fn az_list_arm_and_terraform_are_aks_inputs() {
+        let list = br#"[{"name": "a", "type": "Microsoft.ContainerService/ManagedClusters", "agentPoolProfiles": []},
+                        {"name": "b", "type": "Microsoft.ContainerService/ManagedClusters", "agentPoolProfiles": []}]"#;
+        let l = load_file("aks-list.json", list, &LoadOptions::default());
+        assert_eq!(l.aks.documents.len(), 2);
+        assert_eq!(l.skipped_non_k8s, 0);
+        assert_eq!(l.aks.documents[1].base_pointer, "/1");
+        assert_eq!(l.aks.model().clusters.len(), 2);
+
+        let arm = b"{\n  // comment\n  \"$schema\": \"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#\",\n  \"contentVersion\": \"1.0.0.0\",\n  \"resources\": []\n}\n";
+        let l = load_file("t.json", arm, &LoadOptions::default());
+        assert!(l.errors.is_empty(), "{:?}", l.errors);
+        assert_eq!(l.aks.documents.len(), 1);
+
+        let tf = b"resource \"azurerm_kubernetes_cluster\" \"c\" {\n  local_account_disabled = true\n}\n";
+        let l = load_file("m/main.tf", tf, &LoadOptions::default());
+        let m = l.aks.model();
+        let c = &m.clusters[0];
+        let loc = c.local_accounts_disabled.location().unwrap();
+        assert_eq!((loc.line, loc.column), (2, 3));
+        assert_eq!(c.local_accounts_disabled.known(), Some(&true));
+
+        let bad = load_file("bad.tf", b"resource \"x\" {", &LoadOptions::default());
+        assert_eq!(bad.errors.len(), 1);
+        let k8s = load_file(
+            "pod.json",
+            br#"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}}"#,
+            &LoadOptions::default(),
+        );
+        assert_eq!(k8s.objects.len(), 1);
+        assert!(k8s.aks.is_empty());
+    }
+}

@@ -290,4 +290,28 @@ mod tests {
         let deep = format!("a = {}1{}", "(".repeat(500), ")".repeat(500));
         assert_eq!(parse("deep.tf", &deep).unwrap_err().kind, ParseErrorKind::TooDeep);
     }
+
+    #[test]
+    fn truncated_and_mangled_files_never_panic() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/aks");
+        for f in ["terraform-insecure/main.tf", "terraform-hardened/main.tf"] {
+            let text = std::fs::read_to_string(format!("{root}/{f}")).unwrap();
+            let cuts: Vec<usize> = (0..text.len())
+                .step_by(7)
+                .filter(|i| text.is_char_boundary(*i))
+                .collect();
+            for cut in cuts {
+                for variant in [
+                    text[..cut].to_string(),
+                    format!("{}{}", &text[..cut], &text[cut..].replace('}', "")),
+                ] {
+                    if let Ok(file) = parse("x/main.tf", &variant) {
+                        let mut inputs = palisade_core::aks::AksInputs::default();
+                        inputs.terraform.push(file);
+                        let _ = palisade_core::aks::build(&inputs);
+                    }
+                }
+            }
+        }
+    }
 }

@@ -954,3 +954,133 @@ impl Env {
         self.bindings.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::hcl::*;
+    use super::*;
+
+    fn e(kind: ExprKind) -> Expr {
+        Expr {
+            pos: Pos::new(1, 1),
+            kind,
+        }
+    }
+    fn s(v: &str) -> Expr {
+        e(ExprKind::Str(v.into()))
+    }
+    fn var(name: &str) -> Expr {
+        e(ExprKind::Traversal(
+            Box::new(e(ExprKind::Var("var".into()))),
+            vec![TravOp::Attr(name.into())],
+        ))
+    }
+
+    fn module_with(attrs: Vec<(&str, Expr)>, vars: Vec<(&str, Option<Expr>)>) -> TfNode {
+        let mut body = Body::default();
+        for (n, d) in vars {
+            let mut vb = Body::default();
+            if let Some(d) = d {
+                vb.attrs.push(Attr {
+                    name: "default".into(),
+                    pos: Pos::new(1, 1),
+                    expr: d,
+                });
+            }
+            body.blocks.push(Block {
+                ident: "variable".into(),
+                labels: vec![n.into()],
+                pos: Pos::new(1, 1),
+                body: vb,
+            });
+        }
+        let mut rb = Body::default();
+        for (n, x) in attrs {
+            rb.attrs.push(Attr {
+                name: n.into(),
+                pos: Pos::new(2, 3),
+                expr: x,
+            });
+        }
+        body.blocks.push(Block {
+            ident: "resource".into(),
+            labels: vec!["azurerm_kubernetes_cluster".into(), "c".into()],
+            pos: Pos::new(1, 1),
+            body: rb,
+        });
+        let file = TfFile {
+            file: Arc::from("m/main.tf"),
+            kind: TfFileKind::Config,
+            body,
+        };
+        evaluate(&[file]).remove(0).body
+    }
+
+    #[test]
+    fn functions_conditionals_and_unknowns() {
+        let body = module_with(
+            vec![
+                ("a", e(ExprKind::Call("lower".into(), vec![s("AzUrE")], false))),
+                (
+                    "b",
+                    e(ExprKind::Cond(
+                        Box::new(e(ExprKind::Binary(
+                            BinaryOp::Eq,
+                            Box::new(var("env")),
+                            Box::new(s("prod")),
+                        ))),
+                        Box::new(e(ExprKind::Bool(true))),
+                        Box::new(e(ExprKind::Bool(false))),
+                    )),
+                ),
+                ("c", var("missing_default")),
+                (
+                    "d",
+                    e(ExprKind::Call(
+                        "coalesce".into(),
+                        vec![e(ExprKind::Null), s(""), s("x")],
+                        false,
+                    )),
+                ),
+                (
+                    "e",
+                    e(ExprKind::Call(
+                        "contains".into(),
+                        vec![e(ExprKind::Array(vec![s("a"), s("b")])), s("b")],
+                        false,
+                    )),
+                ),
+                ("f", e(ExprKind::Call("file".into(), vec![s("x")], false))),
+            ],
+            vec![("env", Some(s("prod"))), ("missing_default", None)],
+        );
+        assert_eq!(body.get("a").map(|n| &n.val), Some(&TfVal::Str("azure".into())));
+        assert_eq!(body.get("b").map(|n| &n.val), Some(&TfVal::Bool(true)));
+        assert!(matches!(body.get("c").map(|n| &n.val), Some(TfVal::Unknown(r)) if r.contains("no default")));
+        assert_eq!(body.get("d").map(|n| &n.val), Some(&TfVal::Str("x".into())));
+        assert_eq!(body.get("e").map(|n| &n.val), Some(&TfVal::Bool(true)));
+        assert!(matches!(body.get("f").map(|n| &n.val), Some(TfVal::Unknown(_))));
+        assert_eq!(body.get("a").map(|n| n.pos), Some(Pos::new(2, 3)));
+    }
+
+    #[test]
+    fn references_stay_symbolic() {
+        let r = e(ExprKind::Traversal(
+            Box::new(e(ExprKind::Var("azurerm_kubernetes_cluster".into()))),
+            vec![TravOp::Attr("main".into()), TravOp::Attr("id".into())],
+        ));
+        let t = e(ExprKind::Template(vec![
+            TemplatePart::Interp(r.clone()),
+            TemplatePart::Lit("/namespaces/x".into()),
+        ]));
+        let body = module_with(vec![("scope", r), ("ns", t)], vec![]);
+        assert_eq!(
+            body.get("scope").map(|n| &n.val),
+            Some(&TfVal::Ref("azurerm_kubernetes_cluster.main.id".into()))
+        );
+        assert_eq!(
+            body.get("ns").map(|n| &n.val),
+            Some(&TfVal::Ref("azurerm_kubernetes_cluster.main.id/namespaces/x".into()))
+        );
+    }
+}
