@@ -71,6 +71,7 @@ pub fn classify(root: &Node) -> Option<AksDocKind> {
 /// Takes a document into `aks` when it is an AKS input (a sequence of resources counts item by item); gives it
 /// back otherwise.
 pub(crate) fn take(aks: &mut AksInputs, file: &Arc<str>, document: usize, root: Node) -> Option<Node> {
+    let root = rest_example(aks, file, document, root)?;
     if let Some(kind) = classify(&root) {
         aks.documents.push(AksDoc {
             file: Arc::clone(file),
@@ -97,6 +98,73 @@ pub(crate) fn take(aks: &mut AksInputs, file: &Arc<str>, document: usize, root: 
                 root: item,
             });
         }
+    }
+    None
+}
+
+/// An Azure REST API example (`{"parameters": {"resourceName": ..., "parameters": <request body>}, "responses":
+/// {"200": {"body": ...}}}`, as in azure-rest-api-specs): the request body is read as the resource (named from
+/// `resourceName`); without one (GET and list examples), the 200 response body (or its `value` items). Returns the
+/// document back when it is not such an example.
+fn rest_example(aks: &mut AksInputs, file: &Arc<str>, document: usize, root: Node) -> Option<Node> {
+    let is_example = root.as_map().is_some_and(|m| {
+        m.len() <= 3
+            && m.get("responses").and_then(Node::as_map).is_some()
+            && m.get("parameters").and_then(Node::as_map).is_some()
+    });
+    if !is_example {
+        return Some(root);
+    }
+    let cluster_like = |n: &Node| {
+        n.get("properties").and_then(|p| p.as_map()).is_some_and(|p| {
+            p.entries()
+                .iter()
+                .any(|e| e.key.eq_ignore_ascii_case("agentPoolProfiles"))
+        })
+    };
+    let mut found: Vec<(String, Node)> = Vec::new();
+    let params = root.get("parameters");
+    if let Some(body) = params.and_then(|p| p.get("parameters")).filter(|b| cluster_like(b)) {
+        let mut body = body.clone();
+        let name = params.and_then(|p| p.get_str("resourceName"));
+        if let (Some(name), Value::Map(bm)) = (name, &mut body.value) {
+            if bm.get("name").is_none() {
+                let pos = body.pos;
+                bm.insert("name".to_string(), pos, Node::new(pos, Value::Str(name.to_string())));
+            }
+        }
+        found.push(("/parameters/parameters".to_string(), body));
+    } else if let Some((code, body)) = ["200", "201"]
+        .iter()
+        .find_map(|c| Some((*c, root.get("responses")?.get(c)?.get("body")?)))
+    {
+        if cluster_like(body) {
+            found.push((format!("/responses/{code}/body"), body.clone()));
+        } else {
+            for (i, item) in body
+                .get("value")
+                .and_then(Node::as_seq)
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+            {
+                if cluster_like(item) {
+                    found.push((format!("/responses/{code}/body/value/{i}"), item.clone()));
+                }
+            }
+        }
+    }
+    if found.is_empty() {
+        return Some(root);
+    }
+    for (pointer, node) in found {
+        aks.documents.push(AksDoc {
+            file: Arc::clone(file),
+            document,
+            base_pointer: pointer,
+            kind: AksDocKind::Resource,
+            root: node,
+        });
     }
     None
 }

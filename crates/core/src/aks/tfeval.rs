@@ -718,6 +718,7 @@ fn builtin(name: &str, a: Vec<TfVal>, pos: Pos) -> TfVal {
         "upper" => s0().map(|s| TfVal::Str(s.to_uppercase())),
         "trimspace" => s0().map(|s| TfVal::Str(s.trim().to_string())),
         "tostring" => s0().map(TfVal::Str),
+        "sensitive" | "nonsensitive" => a.first().cloned(),
         "tobool" => a.first().and_then(TfVal::as_bool).map(TfVal::Bool),
         "tonumber" => a.first().and_then(TfVal::as_num).map(TfVal::Num),
         "tolist" | "toset" => list_arg(a.first()).map(|l| {
