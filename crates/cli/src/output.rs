@@ -260,6 +260,19 @@ pub fn write(
     report.docs_url = Some(&docs);
     for (format, dest) in &pairs {
         let to_stdout = dest == "-";
+        if *format == Format::Json {
+            // Streamed: the JSON of a large scan is not built in memory first.
+            let written = if to_stdout {
+                palisade_report::json::write_report(&report, &mut std::io::stdout().lock())
+            } else {
+                std::fs::File::create(dest).and_then(|mut f| palisade_report::json::write_report(&report, &mut f))
+            };
+            match written {
+                Err(e) if to_stdout && e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                other => other.with_context(|| format!("writing {dest}"))?,
+            }
+            continue;
+        }
         let rendered = match format {
             Format::Json => palisade_report::json::render_report(&report),
             Format::Text => {

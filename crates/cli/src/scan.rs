@@ -163,7 +163,11 @@ pub fn run(
             may_label.then(|| load_input(input, stdin, &opts.load))
         })
         .collect();
-    let labelled = first.iter().flatten().flat_map(|l| l.objects.iter()).filter(|_| opts.honour_namespace_labels);
+    let labelled = first
+        .iter()
+        .flatten()
+        .flat_map(|l| l.objects.iter())
+        .filter(|_| opts.honour_namespace_labels);
     let ns_index = NamespaceIndex::build(labelled, opts.default_pss);
 
     // Phase 2: check everything, loading (and dropping) the remaining inputs on the way.

@@ -110,7 +110,7 @@ fn hardened_examples_are_clean() {
     let v = json(&out);
     assert_eq!(v["findings"].as_array().unwrap().len(), 0, "{:#}", v["findings"]);
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(v["summary"]["objects"], 5);
+    assert_eq!(v["summary"]["objects"], 13);
 }
 
 #[test]
@@ -281,7 +281,7 @@ fn missing_path_is_a_tool_error() {
     assert_eq!(out.status.code(), Some(2));
     let v = json(&out);
     assert_eq!(v["errors"][0]["file"], "does-not-exist.yaml");
-    assert_eq!(v["summary"]["objects"], 5);
+    assert_eq!(v["summary"]["objects"], 13);
 }
 
 #[test]

@@ -40,7 +40,7 @@ impl<'r> Engine<'r> {
                         engine
                             .rules
                             .iter()
-                            .map(|r| engine.pss_rule_applies(r.meta().id, policy))
+                            .map(|r| r.meta().pss.is_none() || engine.pss_rule_applies(r.meta().id, policy))
                             .collect()
                     })
                     .collect()

@@ -237,6 +237,11 @@ pub struct ScanIndex {
     pub namespaces_used: BTreeSet<String>,
     /// AKS cluster configuration read from Terraform, ARM/Bicep and `az` files in the same scan.
     pub aks: crate::aks::AksInputs,
+    /// Positions in `objects` by (kind, namespace), built on first lookup (rules call the lookups once per
+    /// workload, so a linear search would make cross-object rules quadratic).
+    by_kind_ns: std::sync::OnceLock<std::collections::HashMap<(String, String), Vec<usize>>>,
+    /// Positions in `objects` by kind, built on first lookup.
+    by_kind: std::sync::OnceLock<std::collections::HashMap<String, Vec<usize>>>,
 }
 
 /// Kinds that are cluster-scoped (never counted as using a namespace).
@@ -270,6 +275,8 @@ impl ScanIndex {
                 .insert(obj.id.namespace.clone().unwrap_or_else(|| "default".to_string()));
         }
         if RETAINED_KINDS.contains(&obj.id.kind.as_str()) {
+            self.by_kind_ns = std::sync::OnceLock::new();
+            self.by_kind = std::sync::OnceLock::new();
             self.objects.push(obj.clone());
         }
         if let Some(w) = Workload::from_object(obj) {
@@ -279,26 +286,60 @@ impl ScanIndex {
 
     /// Merges another index (built over other inputs) into this one, keeping scan order.
     pub fn extend(&mut self, other: ScanIndex) {
+        self.by_kind_ns = std::sync::OnceLock::new();
+        self.by_kind = std::sync::OnceLock::new();
         self.objects.extend(other.objects);
         self.workloads.extend(other.workloads);
         self.namespaces_used.extend(other.namespaces_used);
         self.aks.extend(other.aks);
     }
 
-    /// Retained objects of `kind`.
+    /// Retained objects of `kind`, in scan order.
     pub fn of_kind<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a K8sObject> + 'a {
-        self.objects.iter().filter(move |o| o.id.kind == kind)
+        let map = self.by_kind.get_or_init(|| {
+            let mut map: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
+            for (i, o) in self.objects.iter().enumerate() {
+                map.entry(o.id.kind.clone()).or_default().push(i);
+            }
+            map
+        });
+        map.get(kind)
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .filter_map(|i| self.objects.get(*i))
+    }
+
+    fn positions(&self, kind: &str, ns: &str) -> &[usize] {
+        let map = self.by_kind_ns.get_or_init(|| {
+            let mut map: std::collections::HashMap<(String, String), Vec<usize>> = std::collections::HashMap::new();
+            for (i, o) in self.objects.iter().enumerate() {
+                let ns = match o.id.kind.as_str() {
+                    // Namespaces are filed under their own name, so `namespace_object` is a lookup too.
+                    "Namespace" => o.id.name.clone().unwrap_or_default(),
+                    _ => o.id.namespace.clone().unwrap_or_else(|| "default".to_string()),
+                };
+                map.entry((o.id.kind.clone(), ns)).or_default().push(i);
+            }
+            map
+        });
+        map.get(&(kind.to_string(), ns.to_string())).map_or(&[], Vec::as_slice)
     }
 
     /// Retained objects of `kind` in namespace `ns` (objects without a namespace count as `default`).
     pub fn in_namespace<'a>(&'a self, kind: &'a str, ns: &'a str) -> impl Iterator<Item = &'a K8sObject> + 'a {
-        self.of_kind(kind)
-            .filter(move |o| o.id.namespace.as_deref().unwrap_or("default") == ns)
+        let positions: &'a [usize] = if kind == "Namespace" {
+            &[]
+        } else {
+            self.positions(kind, ns)
+        };
+        positions.iter().filter_map(|i| self.objects.get(*i))
     }
 
     /// The scanned Namespace object named `ns`.
     pub fn namespace_object(&self, ns: &str) -> Option<&K8sObject> {
-        self.of_kind("Namespace").find(|o| o.id.name.as_deref() == Some(ns))
+        self.positions("Namespace", ns)
+            .first()
+            .and_then(|i| self.objects.get(*i))
     }
 }
 

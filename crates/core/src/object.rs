@@ -87,7 +87,12 @@ impl K8sObject {
             pointer.push('/');
             pointer.push_str(p);
         }
-        Some(PodSpecView { spec, metadata, pointer, key_pos })
+        Some(PodSpecView {
+            spec,
+            metadata,
+            pointer,
+            key_pos,
+        })
     }
 
     /// True when this object's kind embeds a pod spec.

@@ -261,16 +261,11 @@ pub fn scan_objects(
     result
 }
 
-/// Sorts findings by file (ranked by `file_rank`), document, line, column, rule.
+/// Sorts findings by file (ranked by `file_rank`), document, line, column, rule. Ranks are computed once per
+/// finding, not per comparison.
 pub fn sort_findings(findings: &mut [Finding], file_rank: impl Fn(&str) -> usize) {
-    findings.sort_by(|a, b| {
-        let (la, lb) = (&a.location, &b.location);
-        (file_rank(&la.file), la.document, la.line, la.column, a.rule).cmp(&(
-            file_rank(&lb.file),
-            lb.document,
-            lb.line,
-            lb.column,
-            b.rule,
-        ))
+    findings.sort_by_cached_key(|f| {
+        let l = &f.location;
+        (file_rank(&l.file), l.document, l.line, l.column, f.rule)
     });
 }

@@ -167,6 +167,9 @@ impl Suppressions<'_> {
                 _ => true,
             })
             .collect();
+        if active.is_empty() && (!self.inline || (self.annotations.is_empty() && self.comments.is_empty())) {
+            return (findings, Vec::new(), warnings);
+        }
         let mut kept = Vec::with_capacity(findings.len());
         let mut suppressed = Vec::new();
         for f in findings {
@@ -182,7 +185,7 @@ impl Suppressions<'_> {
     }
 
     fn suppression_for(&self, f: &Finding, active: &[&crate::config::Exemption]) -> Option<Suppression> {
-        if self.inline {
+        if self.inline && !self.annotations.is_empty() {
             let key = (
                 f.location.file.clone(),
                 f.location.document,
@@ -198,6 +201,8 @@ impl Suppressions<'_> {
                     });
                 }
             }
+        }
+        if self.inline {
             if let Some(comments) = self.comments.get(&f.location.file) {
                 let line = f.location.line;
                 if let Some(c) = comments

@@ -9,6 +9,7 @@ use crate::{fingerprint, Report};
 use palisade_core::suppress::Suppressed;
 use palisade_core::{Finding, NotEvaluated, ScanResult, Summary, ToolError};
 use serde::Serialize;
+use std::io::Write as _;
 
 /// Version of the JSON report format.
 pub const FORMAT_VERSION: &str = "1";
@@ -67,6 +68,16 @@ pub fn render(result: &ScanResult, tool_version: &str) -> String {
 
 /// Renders a report as pretty-printed JSON followed by a newline.
 pub fn render_report(report: &Report) -> String {
+    let mut buf = Vec::new();
+    match write_report(report, &mut buf) {
+        Ok(()) => String::from_utf8(buf).unwrap_or_default(),
+        Err(e) => format!("{{\"error\": \"{e}\"}}\n"),
+    }
+}
+
+/// Writes a report as pretty-printed JSON followed by a newline, streaming (a scan with a million findings does
+/// not build the whole text in memory).
+pub fn write_report(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let result = report.result;
     let compliance = report.compliance();
     let findings = result
@@ -107,7 +118,8 @@ pub fn render_report(report: &Report) -> String {
             fixed_findings: &b.fixed,
         }),
     };
-    let mut s = serde_json::to_string_pretty(&out).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    s.push('\n');
-    s
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, w);
+    serde_json::to_writer_pretty(&mut w, &out).map_err(std::io::Error::other)?;
+    w.write_all(b"\n")?;
+    w.flush()
 }

@@ -110,7 +110,11 @@ mod tests {
             assert_eq!(headings, SECTIONS, "{}: docs sections", m.id);
             assert!(m.docs.contains("```"), "{}: docs need an example", m.id);
             if m.pss.is_some() {
-                assert!(m.docs.contains(pss::util::PSS_DOCS), "{}: docs must cite the PSS page", m.id);
+                assert!(
+                    m.docs.contains(pss::util::PSS_DOCS),
+                    "{}: docs must cite the PSS page",
+                    m.id
+                );
             }
         }
     }

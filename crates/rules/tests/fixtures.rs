@@ -25,7 +25,11 @@ fn fixture_files(rule_dir: &Path, verdict: &str) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = entries
         .map(|e| e.unwrap().path())
         .filter(|p| {
-            p.is_dir() || matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json" | "tf" | "tfvars"))
+            p.is_dir()
+                || matches!(
+                    p.extension().and_then(|e| e.to_str()),
+                    Some("yaml" | "yml" | "json" | "tf" | "tfvars")
+                )
         })
         .collect();
     files.sort();
@@ -211,5 +215,9 @@ fn not_evaluated_fixtures_report_not_evaluated() {
             }
         }
     }
-    assert!(problems.is_empty(), "not-evaluated fixtures wrong:\n  {}", problems.join("\n  "));
+    assert!(
+        problems.is_empty(),
+        "not-evaluated fixtures wrong:\n  {}",
+        problems.join("\n  ")
+    );
 }

@@ -4,17 +4,10 @@
 //! Data: `$PALISADE_SHARED/conformance/pss` (default `<workspace>/../shared`). Missing data skips the test unless
 //! `PALISADE_REQUIRE_SHARED=1`.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use palisade_core::object::Source;
-use palisade_core::{
-    CheckContext, Engine, Finding, K8sObject, Node, Pos, PssLevel, PssPolicy, PssVersion,
-};
+use palisade_core::{CheckContext, Engine, Finding, K8sObject, Node, Pos, PssLevel, PssPolicy, PssVersion};
 use serde_json::Value as Json;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -33,6 +26,17 @@ fn shared_dir() -> Option<PathBuf> {
     wanted.is_file().then_some(dir)
 }
 
+/// The Pod Security Standards rules only (the suite judges PSA verdicts), built once.
+static PSS_ENGINE: std::sync::LazyLock<Engine<'static>> = std::sync::LazyLock::new(|| {
+    Engine::new(
+        palisade_rules::all()
+            .iter()
+            .copied()
+            .filter(|r| r.meta().pss.is_some())
+            .collect(),
+    )
+});
+
 /// Evaluates one document as Palisade would for a pod judged at `policy`: all built-in rules, the engine's PSS
 /// selection. Kept small so an end-to-end variant over the YAML files can reuse it.
 fn evaluate(root: Node, file: &str, policy: PssPolicy) -> Vec<Finding> {
@@ -44,7 +48,7 @@ fn evaluate(root: Node, file: &str, policy: PssPolicy) -> Vec<Finding> {
     let Some(obj) = K8sObject::from_node(root, source) else {
         return Vec::new();
     };
-    let engine = Engine::new(palisade_rules::all().to_vec());
+    let engine = &*PSS_ENGINE;
     let mut out = Vec::new();
     engine.check_object(&CheckContext::with_pss(policy), &obj, &mut out);
     out
@@ -72,10 +76,7 @@ fn attributable(id: &str, check: Option<&str>) -> bool {
                 .iter()
                 .any(|(o, _)| control(o).is_some_and(|oc| oc.check == fixture_check))
     };
-    explains(check)
-        || ALSO_FAILS
-            .iter()
-            .any(|(fc, other)| *fc == check && explains(other))
+    explains(check) || ALSO_FAILS.iter().any(|(fc, other)| *fc == check && explains(other))
 }
 
 /// Documents of one fixture file, as Kubernetes reads them (the oracle) or as Palisade's loader reads them.
@@ -97,8 +98,7 @@ fn pss_conformance_on_yaml_files() {
 
 fn load_yaml(path: &std::path::Path) -> Result<Vec<Node>, String> {
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-    let (docs, err) =
-        palisade_input::parse_documents(&bytes, &palisade_input::LoadOptions::default());
+    let (docs, err) = palisade_input::parse_documents(&bytes, &palisade_input::LoadOptions::default());
     match err {
         Some(e) => Err(e.to_string()),
         None => Ok(docs.into_iter().map(|d| d.root).collect()),
@@ -108,13 +108,9 @@ fn load_yaml(path: &std::path::Path) -> Result<Vec<Node>, String> {
 fn run_conformance(source: DocSource) {
     let Some(dir) = shared_dir() else { return };
     let pss = dir.join("conformance/pss");
-    let expected: Json =
-        serde_json::from_slice(&std::fs::read(pss.join("expected.json")).unwrap()).unwrap();
+    let expected: Json = serde_json::from_slice(&std::fs::read(pss.join("expected.json")).unwrap()).unwrap();
     let mut docs: HashMap<String, Vec<Json>> = HashMap::new();
-    for line in std::fs::read_to_string(pss.join("_k8syaml.jsonl"))
-        .unwrap()
-        .lines()
-    {
+    for line in std::fs::read_to_string(pss.join("_k8syaml.jsonl")).unwrap().lines() {
         if line.trim().is_empty() {
             continue;
         }
@@ -137,10 +133,7 @@ fn run_conformance(source: DocSource) {
                     failures.push(format!("{file}: no document in _k8syaml.jsonl"));
                     continue;
                 };
-                documents
-                    .iter()
-                    .map(|d| Node::from_json(d, Pos::new(1, 1)))
-                    .collect()
+                documents.iter().map(|d| Node::from_json(d, Pos::new(1, 1))).collect()
             }
             DocSource::Loader => match load_yaml(&pss.join("testdata").join(file)) {
                 Ok(d) => d,
@@ -182,10 +175,7 @@ fn run_conformance(source: DocSource) {
             ));
         }
     }
-    println!(
-        "PSA conformance: {passed}/{} fixtures agree",
-        fixtures.len()
-    );
+    println!("PSA conformance: {passed}/{} fixtures agree", fixtures.len());
     for f in &failures {
         println!("  {f}");
     }

@@ -1,19 +1,23 @@
 //! Version boundaries and edge cases of the Pod Security Standards rules that the upstream fixtures do not pin down,
 //! checked through the engine exactly as a scan runs them.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use palisade_core::object::Source;
-use palisade_core::{
-    CheckContext, Engine, Finding, K8sObject, Node, Pos, PssLevel, PssPolicy, PssVersion, Severity,
-};
+use palisade_core::{CheckContext, Engine, Finding, K8sObject, Node, Pos, PssLevel, PssPolicy, PssVersion, Severity};
 use serde_json::{json, Value as Json};
 use std::sync::Arc;
+
+/// The Pod Security Standards rules only (the suite judges PSA verdicts), built once.
+static PSS_ENGINE: std::sync::LazyLock<Engine<'static>> = std::sync::LazyLock::new(|| {
+    Engine::new(
+        palisade_rules::all()
+            .iter()
+            .copied()
+            .filter(|r| r.meta().pss.is_some())
+            .collect(),
+    )
+});
 
 fn check(doc: &Json, level: PssLevel, version: &str) -> Vec<Finding> {
     let source = Source {
@@ -22,14 +26,10 @@ fn check(doc: &Json, level: PssLevel, version: &str) -> Vec<Finding> {
         base_pointer: String::new(),
     };
     let obj = K8sObject::from_node(Node::from_json(doc, Pos::new(1, 1)), source).unwrap();
-    let engine = Engine::new(palisade_rules::all().to_vec());
+    let engine = &*PSS_ENGINE;
     let version: PssVersion = version.parse().unwrap();
     let mut out = Vec::new();
-    engine.check_object(
-        &CheckContext::with_pss(PssPolicy { level, version }),
-        &obj,
-        &mut out,
-    );
+    engine.check_object(&CheckContext::with_pss(PssPolicy { level, version }), &obj, &mut out);
     out
 }
 
@@ -117,9 +117,7 @@ fn sysctl_safe_set_grows_by_version() {
         assert!(check(&doc, B, "latest").is_empty(), "{name} at latest");
     }
     // Exact names only.
-    let doc = pod(
-        json!({"securityContext": {"sysctls": [{"name": "kernel.shm_rmid_forced "}, {"value": "1"}]}}),
-    );
+    let doc = pod(json!({"securityContext": {"sysctls": [{"name": "kernel.shm_rmid_forced "}, {"value": "1"}]}}));
     assert_eq!(check(&doc, B, "latest").len(), 2);
 }
 
@@ -129,9 +127,7 @@ fn selinux_container_engine_t_from_v1_31() {
     assert_eq!(rules(&check(&doc, B, "v1.30")), ["K8S-009"]);
     assert!(check(&doc, B, "v1.31").is_empty());
     // user and role are never allowed; level is.
-    let doc = pod(
-        json!({"securityContext": {"seLinuxOptions": {"user": "u", "role": "r", "level": "s0:c1,c2"}}}),
-    );
+    let doc = pod(json!({"securityContext": {"seLinuxOptions": {"user": "u", "role": "r", "level": "s0:c1,c2"}}}));
     assert_eq!(check(&doc, B, "latest").len(), 2);
 }
 
@@ -143,10 +139,7 @@ fn user_namespace_relaxations_start_at_v1_35() {
         "containers": [{"name": "app", "image": "i", "securityContext": {
             "allowPrivilegeEscalation": false, "capabilities": {"drop": ["ALL"]}, "procMount": "Unmasked"}}]
     }));
-    assert_eq!(
-        rules(&check(&root, R, "v1.34")),
-        ["K8S-010", "K8S-022", "K8S-023"]
-    );
+    assert_eq!(rules(&check(&root, R, "v1.34")), ["K8S-010", "K8S-022", "K8S-023"]);
     // v1.35: runAsNonRoot/runAsUser skipped; restricted procMount replaces the relaxed baseline one.
     assert_eq!(rules(&check(&root, R, "v1.35")), ["K8S-026"]);
     assert_eq!(rules(&check(&root, B, "v1.34")), ["K8S-010"]);
@@ -154,10 +147,7 @@ fn user_namespace_relaxations_start_at_v1_35() {
     // hostUsers: true (or a string) relaxes nothing.
     let mut host = root.clone();
     host["spec"]["hostUsers"] = json!("false");
-    assert_eq!(
-        rules(&check(&host, R, "latest")),
-        ["K8S-022", "K8S-023", "K8S-026"]
-    );
+    assert_eq!(rules(&check(&host, R, "latest")), ["K8S-022", "K8S-023", "K8S-026"]);
     assert_eq!(rules(&check(&host, B, "latest")), ["K8S-010"]);
 }
 
@@ -168,10 +158,7 @@ fn windows_exemptions_start_at_v1_25() {
         "securityContext": {"runAsNonRoot": true},
         "containers": [{"name": "app", "image": "i"}]
     }});
-    assert_eq!(
-        rules(&check(&doc, R, "v1.24")),
-        ["K8S-021", "K8S-024", "K8S-025"]
-    );
+    assert_eq!(rules(&check(&doc, R, "v1.24")), ["K8S-021", "K8S-024", "K8S-025"]);
     assert!(check(&doc, R, "v1.25").is_empty());
     // The restricted capabilities and seccomp checks replace the baseline ones, so a Windows pod adding NET_RAW or
     // setting Unconfined passes restricted from v1.25 but not baseline (as in Pod Security Admission).
@@ -220,8 +207,7 @@ fn apparmor_fields_and_annotations_at_every_version() {
         "container.apparmor.security.beta.kubernetes.io/x": "localhost/p"
     });
     assert!(check(&ann, B, "latest").is_empty());
-    ann["metadata"]["annotations"]["container.apparmor.security.beta.kubernetes.io/gone"] =
-        json!("unconfined");
+    ann["metadata"]["annotations"]["container.apparmor.security.beta.kubernetes.io/gone"] = json!("unconfined");
     let f = check(&ann, B, "v1.0");
     assert_eq!(f.len(), 1, "any container name counts: {f:?}");
 }
@@ -235,10 +221,7 @@ fn restricted_volumes_follow_the_defaulted_pod() {
         {"name": "cm", "configMap": {"name": "c"}}
     ]}));
     for minor in [0, 25, 32, 37] {
-        assert!(
-            check(&doc, R, &format!("v1.{minor}")).is_empty(),
-            "v1.{minor}"
-        );
+        assert!(check(&doc, R, &format!("v1.{minor}")).is_empty(), "v1.{minor}");
     }
     let host = pod(json!({
         "containers": [{"name": "app", "image": "i", "securityContext": {"allowPrivilegeEscalation": false,
@@ -247,14 +230,9 @@ fn restricted_volumes_follow_the_defaulted_pod() {
     }));
     let f = check(&host, R, "latest");
     assert_eq!(rules(&f), ["K8S-020"]);
-    assert_eq!(
-        f[0].severity,
-        Severity::High,
-        "hostPath keeps K8S-005's severity"
-    );
+    assert_eq!(f[0].severity, Severity::High, "hostPath keeps K8S-005's severity");
     assert!(
-        f[0].message
-            .contains("mounted read-write by container \"app\""),
+        f[0].message.contains("mounted read-write by container \"app\""),
         "{}",
         f[0].message
     );
@@ -276,10 +254,7 @@ fn severities_follow_what_was_set() {
     ));
     let f = check(&doc, R, "latest");
     let sev: Vec<_> = f.iter().map(|f| (f.rule, f.severity)).collect();
-    assert_eq!(
-        sev,
-        [("K8S-025", Severity::Medium), ("K8S-025", Severity::High)]
-    );
+    assert_eq!(sev, [("K8S-025", Severity::Medium), ("K8S-025", Severity::High)]);
     // Before v1.22 the baseline rule reports only NET_RAW.
     let f = check(&doc, R, "v1.21");
     assert_eq!(f.iter().map(|f| f.rule).collect::<Vec<_>>(), ["K8S-007"]);
@@ -309,17 +284,18 @@ fn run_as_non_root_reports_setters_not_inheritors() {
     );
     let f = check(&doc, R, "latest");
     assert_eq!(f.len(), 1, "{f:?}");
-    assert_eq!(f[0].message, "container \"app\" does not set securityContext.runAsNonRoot to true, and neither does the pod");
+    assert_eq!(
+        f[0].message,
+        "container \"app\" does not set securityContext.runAsNonRoot to true, and neither does the pod"
+    );
 }
 
 #[test]
 fn probe_hosts_from_v1_34() {
-    let doc = pod(
-        json!({"containers": [{"name": "app", "image": "i", "securityContext": {
+    let doc = pod(json!({"containers": [{"name": "app", "image": "i", "securityContext": {
         "allowPrivilegeEscalation": false, "capabilities": {"drop": ["ALL"]}},
         "readinessProbe": {"tcpSocket": {"host": "10.0.0.1", "port": 80}},
-        "lifecycle": {"preStop": {"httpGet": {"host": "", "port": 80}}}}]}),
-    );
+        "lifecycle": {"preStop": {"httpGet": {"host": "", "port": 80}}}}]}));
     assert!(check(&doc, B, "v1.33").is_empty());
     let f = check(&doc, B, "v1.34");
     assert_eq!(f.len(), 1);
@@ -336,10 +312,7 @@ fn workload_pointers_reach_the_template() {
             "metadata": {"annotations": {"container.apparmor.security.beta.kubernetes.io/app": "unconfined"}},
             "spec": {"containers": [{"name": "app", "image": "i", "securityContext": {"privileged": true}}]}}}}}});
     let f = check(&doc, B, "latest");
-    let pointers: Vec<_> = f
-        .iter()
-        .map(|f| (f.rule, f.location.pointer.as_str()))
-        .collect();
+    let pointers: Vec<_> = f.iter().map(|f| (f.rule, f.location.pointer.as_str())).collect();
     assert_eq!(
         pointers,
         [
@@ -350,8 +323,5 @@ fn workload_pointers_reach_the_template() {
             ),
         ]
     );
-    assert_eq!(
-        f[0].message,
-        "container \"app\" sets securityContext.privileged: true"
-    );
+    assert_eq!(f[0].message, "container \"app\" sets securityContext.privileged: true");
 }

@@ -187,9 +187,7 @@ pub(crate) fn is_namespace(obj: &K8sObject) -> bool {
 
 /// The scanned Namespace object named `ns`, if any.
 pub(crate) fn namespace_object<'a>(index: &'a ScanIndex, ns: &str) -> Option<&'a K8sObject> {
-    index
-        .of_kind("Namespace")
-        .find(|o| is_namespace(o) && o.id.name.as_deref() == Some(ns))
+    index.namespace_object(ns).filter(|o| is_namespace(o))
 }
 
 /// A namespace a cross-object rule judges: its name and, when it is defined in the scan, its Namespace object.

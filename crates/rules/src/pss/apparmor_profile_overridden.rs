@@ -5,8 +5,7 @@
 
 use super::util::{set, str_field, string_annotations, PSS_DOCS};
 use palisade_core::{
-    CheckContext, K8sObject, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target,
-    Violation,
+    CheckContext, K8sObject, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target, Violation,
 };
 
 /// Prefix of the deprecated per-container AppArmor annotations.
@@ -19,10 +18,8 @@ pub static META: RuleMeta = RuleMeta {
     family: "pss",
     severity: Severity::Medium,
     profiles: &["pss-baseline", "pss-restricted", "nsa"],
-    summary:
-        "The pod or a container sets an AppArmor profile other than RuntimeDefault or Localhost.",
-    remediation:
-        "Set appArmorProfile.type to RuntimeDefault or Localhost (or leave it unset), and remove \
+    summary: "The pod or a container sets an AppArmor profile other than RuntimeDefault or Localhost.",
+    remediation: "Set appArmorProfile.type to RuntimeDefault or Localhost (or leave it unset), and remove \
                   container.apparmor.security.beta.kubernetes.io annotations with other values.",
     docs: r#"## What it does
 Flags `securityContext.appArmorProfile.type` values other than `RuntimeDefault` and `Localhost` on the pod,
@@ -119,10 +116,7 @@ impl Rule for AppArmorProfileOverridden {
                 if !allowed_type(t) {
                     let field = c.field(&["securityContext", "appArmorProfile", "type"]);
                     out.push(Violation::new(
-                        format!(
-                            "{} sets securityContext.appArmorProfile.type: \"{t}\"",
-                            c.label()
-                        ),
+                        format!("{} sets securityContext.appArmorProfile.type: \"{t}\"", c.label()),
                         field.pos,
                         field.pointer,
                     ));

@@ -2,8 +2,7 @@
 
 use super::util::PSS_DOCS;
 use palisade_core::{
-    CheckContext, K8sObject, Node, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target,
-    Violation,
+    CheckContext, K8sObject, Node, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target, Violation,
 };
 
 /// Capabilities the baseline profile lets a container add (the container runtime's default set minus `NET_RAW`).
@@ -78,7 +77,12 @@ spec:
     references: &[PSS_DOCS, "CIS AKS Benchmark 4.2.8", "Azure Policy c26596ff"],
     status: Status::Stable,
     target: Target::PodSpec,
-    pss: Some(PssControl { check: "capabilities_baseline", level: PssLevel::Baseline, since: 0, overrides: &[] }),
+    pss: Some(PssControl {
+        check: "capabilities_baseline",
+        level: PssLevel::Baseline,
+        since: 0,
+        overrides: &[],
+    }),
 };
 
 /// Flags added capabilities outside [`BASELINE_CAPABILITIES`].

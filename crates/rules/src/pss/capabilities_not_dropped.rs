@@ -4,8 +4,7 @@
 use super::capabilities_beyond_baseline::BASELINE_CAPABILITIES;
 use super::util::{set, windows_exempt, PSS_DOCS};
 use palisade_core::{
-    CheckContext, K8sObject, Node, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target,
-    Violation,
+    CheckContext, K8sObject, Node, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target, Violation,
 };
 
 /// Metadata of K8S-025.
@@ -16,8 +15,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Medium,
     profiles: &["pss-restricted", "cis-aks"],
     summary: "A container does not drop ALL capabilities, or adds one other than NET_BIND_SERVICE.",
-    remediation:
-        "Set securityContext.capabilities.drop: [\"ALL\"] on every container and add back at most \
+    remediation: "Set securityContext.capabilities.drop: [\"ALL\"] on every container and add back at most \
                   NET_BIND_SERVICE.",
     docs: r#"## What it does
 Requires every container, init container and ephemeral container to list `ALL` in

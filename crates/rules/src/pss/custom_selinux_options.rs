@@ -2,8 +2,7 @@
 
 use super::util::{minor, security_context_fields, set, str_field, PSS_DOCS};
 use palisade_core::{
-    CheckContext, K8sObject, Located, PssControl, PssLevel, Rule, RuleMeta, Severity, Status,
-    Target, Violation,
+    CheckContext, K8sObject, Located, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target, Violation,
 };
 
 /// SELinux types allowed at policy v1.0 ... v1.30.
@@ -34,8 +33,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Medium,
     profiles: &["pss-baseline", "pss-restricted"],
     summary: "The pod or a container sets a custom SELinux type, user or role.",
-    remediation:
-        "Remove seLinuxOptions.user and seLinuxOptions.role, and set seLinuxOptions.type only to \
+    remediation: "Remove seLinuxOptions.user and seLinuxOptions.role, and set seLinuxOptions.type only to \
                   container_t, container_init_t, container_kvm_t or container_engine_t.",
     docs: r#"## What it does
 Flags `securityContext.seLinuxOptions` on the pod, containers, init containers and ephemeral containers whose

@@ -3,8 +3,7 @@
 
 use super::util::PSS_DOCS;
 use palisade_core::{
-    CheckContext, K8sObject, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target,
-    Violation,
+    CheckContext, K8sObject, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target, Violation,
 };
 
 /// Metadata of K8S-003.
@@ -74,10 +73,6 @@ impl Rule for HostIpcNamespace {
         if super::util::bool_at(&field) != Some(true) {
             return Vec::new();
         }
-        vec![Violation::new(
-            "pod sets spec.hostIPC: true",
-            field.pos,
-            field.pointer,
-        )]
+        vec![Violation::new("pod sets spec.hostIPC: true", field.pos, field.pointer)]
     }
 }

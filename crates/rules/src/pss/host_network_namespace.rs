@@ -3,8 +3,7 @@
 
 use super::util::PSS_DOCS;
 use palisade_core::{
-    CheckContext, K8sObject, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target,
-    Violation,
+    CheckContext, K8sObject, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target, Violation,
 };
 
 /// Metadata of K8S-004.
@@ -15,8 +14,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::High,
     profiles: &["pss-baseline", "pss-restricted", "cis-aks", "nsa"],
     summary: "The pod shares the host's network namespace (spec.hostNetwork: true).",
-    remediation:
-        "Remove spec.hostNetwork or set it to false; expose the workload through a Service instead.",
+    remediation: "Remove spec.hostNetwork or set it to false; expose the workload through a Service instead.",
     docs: r#"## What it does
 Flags pods (and pod templates) that set `spec.hostNetwork: true` (Pod Security Standards baseline control
 "Host Namespaces", PSA check `hostNamespaces`, all policy versions).

@@ -3,8 +3,7 @@
 use super::util::{mount_summary, volumes, PSS_DOCS};
 use palisade_core::object::locate;
 use palisade_core::{
-    CheckContext, K8sObject, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target,
-    Violation,
+    CheckContext, K8sObject, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target, Violation,
 };
 
 /// Metadata of K8S-005.
@@ -61,10 +60,19 @@ spec:
 - Azure Policy 098fc59e (allowed host paths)
 - NSA/CISA Kubernetes Hardening Guidance, Pod security
 "#,
-    references: &[PSS_DOCS, "Azure Policy 098fc59e", "NSA/CISA Kubernetes Hardening Guidance"],
+    references: &[
+        PSS_DOCS,
+        "Azure Policy 098fc59e",
+        "NSA/CISA Kubernetes Hardening Guidance",
+    ],
     status: Status::Stable,
     target: Target::PodSpec,
-    pss: Some(PssControl { check: "hostPathVolumes", level: PssLevel::Baseline, since: 0, overrides: &[] }),
+    pss: Some(PssControl {
+        check: "hostPathVolumes",
+        level: PssLevel::Baseline,
+        since: 0,
+        overrides: &[],
+    }),
 };
 
 /// Flags `spec.volumes[*].hostPath`.

@@ -3,8 +3,7 @@
 
 use super::util::PSS_DOCS;
 use palisade_core::{
-    CheckContext, K8sObject, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target,
-    Violation,
+    CheckContext, K8sObject, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target, Violation,
 };
 
 /// Metadata of K8S-002.
@@ -81,10 +80,6 @@ impl Rule for HostPidNamespace {
         if super::util::bool_at(&field) != Some(true) {
             return Vec::new();
         }
-        vec![Violation::new(
-            "pod sets spec.hostPID: true",
-            field.pos,
-            field.pointer,
-        )]
+        vec![Violation::new("pod sets spec.hostPID: true", field.pos, field.pointer)]
     }
 }

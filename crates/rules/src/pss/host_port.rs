@@ -3,8 +3,7 @@
 use super::util::{int_at, PSS_DOCS};
 use palisade_core::object::locate;
 use palisade_core::{
-    CheckContext, K8sObject, Node, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target,
-    Violation,
+    CheckContext, K8sObject, Node, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target, Violation,
 };
 
 /// Metadata of K8S-006.

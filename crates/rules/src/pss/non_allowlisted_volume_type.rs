@@ -3,8 +3,7 @@
 use super::host_path_volume::host_path_message;
 use super::util::{volumes, PSS_DOCS};
 use palisade_core::{
-    CheckContext, K8sObject, Node, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target,
-    Violation,
+    CheckContext, K8sObject, Node, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target, Violation,
 };
 
 /// Volume sources the restricted profile allows. `image` is allowed at every policy version: upstream added it
@@ -143,10 +142,7 @@ impl Rule for NonAllowlistedVolumeType {
                     Some(host_path) => host_path_message(&pod, volume, host_path),
                     None => format!("volume \"{name}\" uses hostPath"),
                 };
-                out.push(
-                    Violation::new(message, pos, pointer)
-                        .with_severity(super::host_path_volume::META.severity),
-                );
+                out.push(Violation::new(message, pos, pointer).with_severity(super::host_path_volume::META.severity));
             } else {
                 out.push(Violation::new(
                     format!("volume \"{name}\" uses restricted volume type \"{kind}\""),

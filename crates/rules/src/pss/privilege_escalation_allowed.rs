@@ -2,8 +2,7 @@
 
 use super::util::{bool_at, windows_exempt, PSS_DOCS};
 use palisade_core::{
-    CheckContext, K8sObject, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target,
-    Violation,
+    CheckContext, K8sObject, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target, Violation,
 };
 
 /// Metadata of K8S-021.
@@ -53,10 +52,20 @@ spec:
 - Azure Policy 1c6e92c9 (privilege escalation)
 - NSA/CISA Kubernetes Hardening Guidance, Pod security
 "#,
-    references: &[PSS_DOCS, "CIS AKS Benchmark 4.2.5", "Azure Policy 1c6e92c9", "NSA/CISA Kubernetes Hardening Guidance"],
+    references: &[
+        PSS_DOCS,
+        "CIS AKS Benchmark 4.2.5",
+        "Azure Policy 1c6e92c9",
+        "NSA/CISA Kubernetes Hardening Guidance",
+    ],
     status: Status::Stable,
     target: Target::PodSpec,
-    pss: Some(PssControl { check: "allowPrivilegeEscalation", level: PssLevel::Restricted, since: 8, overrides: &[] }),
+    pss: Some(PssControl {
+        check: "allowPrivilegeEscalation",
+        level: PssLevel::Restricted,
+        since: 8,
+        overrides: &[],
+    }),
 };
 
 /// Flags containers without `allowPrivilegeEscalation: false`.
@@ -80,10 +89,7 @@ impl Rule for PrivilegeEscalationAllowed {
                 match bool_at(&field) {
                     Some(false) => None,
                     Some(true) => Some(Violation::new(
-                        format!(
-                            "{} sets securityContext.allowPrivilegeEscalation: true",
-                            c.label()
-                        ),
+                        format!("{} sets securityContext.allowPrivilegeEscalation: true", c.label()),
                         field.pos,
                         field.pointer,
                     )),

@@ -2,8 +2,7 @@
 
 use super::util::{bool_at, PSS_DOCS};
 use palisade_core::{
-    CheckContext, K8sObject, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target,
-    Violation,
+    CheckContext, K8sObject, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target, Violation,
 };
 
 /// Metadata of K8S-001.
@@ -53,10 +52,20 @@ spec:
 - Azure Policy 95edb821 (privileged containers)
 - NSA/CISA Kubernetes Hardening Guidance, Pod security
 "#,
-    references: &[PSS_DOCS, "CIS AKS Benchmark 4.2.1", "Azure Policy 95edb821", "NSA/CISA Kubernetes Hardening Guidance"],
+    references: &[
+        PSS_DOCS,
+        "CIS AKS Benchmark 4.2.1",
+        "Azure Policy 95edb821",
+        "NSA/CISA Kubernetes Hardening Guidance",
+    ],
     status: Status::Stable,
     target: Target::PodSpec,
-    pss: Some(PssControl { check: "privileged", level: PssLevel::Baseline, since: 0, overrides: &[] }),
+    pss: Some(PssControl {
+        check: "privileged",
+        level: PssLevel::Baseline,
+        since: 0,
+        overrides: &[],
+    }),
 };
 
 /// Flags containers that set `securityContext.privileged: true`.

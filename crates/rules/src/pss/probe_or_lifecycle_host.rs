@@ -2,8 +2,7 @@
 
 use super::util::PSS_DOCS;
 use palisade_core::{
-    CheckContext, K8sObject, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target,
-    Violation,
+    CheckContext, K8sObject, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target, Violation,
 };
 
 /// The handler fields that carry a `host`, as paths under a container.
@@ -70,7 +69,12 @@ spec:
     references: &[PSS_DOCS],
     status: Status::Stable,
     target: Target::PodSpec,
-    pss: Some(PssControl { check: "hostProbesAndHostLifecycle", level: PssLevel::Baseline, since: 34, overrides: &[] }),
+    pss: Some(PssControl {
+        check: "hostProbesAndHostLifecycle",
+        level: PssLevel::Baseline,
+        since: 34,
+        overrides: &[],
+    }),
 };
 
 /// Flags a `host` in probes and lifecycle handlers.

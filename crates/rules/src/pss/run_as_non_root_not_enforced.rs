@@ -2,8 +2,7 @@
 
 use super::util::{bool_at, in_user_namespace, minor, PSS_DOCS};
 use palisade_core::{
-    CheckContext, K8sObject, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target,
-    Violation,
+    CheckContext, K8sObject, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target, Violation,
 };
 
 /// Metadata of K8S-022.
@@ -55,10 +54,20 @@ spec:
 - Azure Policy f06ddb64 (MustRunAsNonRoot)
 - NSA/CISA Kubernetes Hardening Guidance, Non-root containers
 "#,
-    references: &[PSS_DOCS, "CIS AKS Benchmark 4.2.6", "Azure Policy f06ddb64", "NSA/CISA Kubernetes Hardening Guidance"],
+    references: &[
+        PSS_DOCS,
+        "CIS AKS Benchmark 4.2.6",
+        "Azure Policy f06ddb64",
+        "NSA/CISA Kubernetes Hardening Guidance",
+    ],
     status: Status::Stable,
     target: Target::PodSpec,
-    pss: Some(PssControl { check: "runAsNonRoot", level: PssLevel::Restricted, since: 0, overrides: &[] }),
+    pss: Some(PssControl {
+        check: "runAsNonRoot",
+        level: PssLevel::Restricted,
+        since: 0,
+        overrides: &[],
+    }),
 };
 
 /// Flags pods whose containers may run as root.

@@ -2,8 +2,7 @@
 
 use super::util::{in_user_namespace, int_at, minor, security_context_fields, PSS_DOCS};
 use palisade_core::{
-    CheckContext, K8sObject, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target,
-    Violation,
+    CheckContext, K8sObject, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target, Violation,
 };
 
 /// Metadata of K8S-023.
@@ -14,8 +13,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::High,
     profiles: &["pss-restricted"],
     summary: "The pod or a container sets runAsUser: 0 (root).",
-    remediation:
-        "Set runAsUser to a non-zero UID (or remove it and let the image's non-root user apply).",
+    remediation: "Set runAsUser to a non-zero UID (or remove it and let the image's non-root user apply).",
     docs: r#"## What it does
 Flags `securityContext.runAsUser: 0` on the pod, containers, init containers and ephemeral containers (Pod
 Security Standards restricted control "Running as Non-root user", PSA check `runAsUser`, policy v1.23+). An unset
@@ -79,9 +77,7 @@ impl Rule for RunAsRootUser {
         security_context_fields(&pod, &["runAsUser"])
             .into_iter()
             .filter(|(_, field)| int_at(field) == Some(0))
-            .map(|(who, field)| {
-                Violation::new(format!("{who}.runAsUser: 0"), field.pos, field.pointer)
-            })
+            .map(|(who, field)| Violation::new(format!("{who}.runAsUser: 0"), field.pos, field.pointer))
             .collect()
     }
 }

@@ -4,8 +4,7 @@
 use super::seccomp_unconfined::valid_type;
 use super::util::{set, str_field, windows_exempt, PSS_DOCS};
 use palisade_core::{
-    CheckContext, K8sObject, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target,
-    Violation,
+    CheckContext, K8sObject, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target, Violation,
 };
 
 /// Metadata of K8S-024.
@@ -53,7 +52,11 @@ spec:
 - Azure Policy 975ce327 (seccomp profiles)
 - NSA/CISA Kubernetes Hardening Guidance, hardening container environments
 "#,
-    references: &[PSS_DOCS, "Azure Policy 975ce327", "NSA/CISA Kubernetes Hardening Guidance"],
+    references: &[
+        PSS_DOCS,
+        "Azure Policy 975ce327",
+        "NSA/CISA Kubernetes Hardening Guidance",
+    ],
     status: Status::Stable,
     target: Target::PodSpec,
     pss: Some(PssControl {

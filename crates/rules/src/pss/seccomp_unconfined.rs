@@ -2,12 +2,9 @@
 //!
 //! Policy v1.0 ... v1.18 read the alpha annotations; from v1.19 only the `seccompProfile` fields count.
 
-use super::util::{
-    metadata_field, minor, security_context_fields, set, str_at, str_field, PSS_DOCS,
-};
+use super::util::{metadata_field, minor, security_context_fields, set, str_at, str_field, PSS_DOCS};
 use palisade_core::{
-    CheckContext, K8sObject, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target,
-    Violation,
+    CheckContext, K8sObject, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target, Violation,
 };
 
 /// The pod-level seccomp annotation read by policy versions before v1.19.
@@ -65,7 +62,12 @@ spec:
     references: &[PSS_DOCS, "Azure Policy 975ce327"],
     status: Status::Stable,
     target: Target::PodSpec,
-    pss: Some(PssControl { check: "seccompProfile_baseline", level: PssLevel::Baseline, since: 0, overrides: &[] }),
+    pss: Some(PssControl {
+        check: "seccompProfile_baseline",
+        level: PssLevel::Baseline,
+        since: 0,
+        overrides: &[],
+    }),
 };
 
 /// Flags seccomp profiles (fields from v1.19, annotations before) outside the allowed values.

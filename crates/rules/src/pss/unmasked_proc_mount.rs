@@ -2,8 +2,7 @@
 
 use super::util::{in_user_namespace, minor, str_at, PSS_DOCS};
 use palisade_core::{
-    CheckContext, K8sObject, PodSpecView, PssControl, PssLevel, Rule, RuleMeta, Severity, Status,
-    Target, Violation,
+    CheckContext, K8sObject, PodSpecView, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target, Violation,
 };
 
 /// Metadata of K8S-010.

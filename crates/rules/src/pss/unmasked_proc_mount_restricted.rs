@@ -3,8 +3,7 @@
 use super::unmasked_proc_mount::proc_mount_violations;
 use super::util::PSS_DOCS;
 use palisade_core::{
-    CheckContext, K8sObject, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target,
-    Violation,
+    CheckContext, K8sObject, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target, Violation,
 };
 
 /// Metadata of K8S-026.
@@ -52,7 +51,10 @@ spec:
 - Pod Security Standards, restricted "/proc Mount Type": https://kubernetes.io/docs/concepts/security/pod-security-standards/
 - User namespaces and Pod Security Admission: https://kubernetes.io/docs/concepts/workloads/pods/user-namespaces/
 "#,
-    references: &[PSS_DOCS, "https://kubernetes.io/docs/concepts/workloads/pods/user-namespaces/"],
+    references: &[
+        PSS_DOCS,
+        "https://kubernetes.io/docs/concepts/workloads/pods/user-namespaces/",
+    ],
     status: Status::Stable,
     target: Target::PodSpec,
     pss: Some(PssControl {

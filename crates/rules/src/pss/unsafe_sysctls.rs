@@ -2,8 +2,7 @@
 
 use super::util::{minor, PSS_DOCS};
 use palisade_core::{
-    CheckContext, K8sObject, Node, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target,
-    Violation,
+    CheckContext, K8sObject, Node, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target, Violation,
 };
 
 /// The safe sysctls, each with the policy minor version that first allows it.
@@ -94,7 +93,12 @@ spec:
     ],
     status: Status::Stable,
     target: Target::PodSpec,
-    pss: Some(PssControl { check: "sysctls", level: PssLevel::Baseline, since: 0, overrides: &[] }),
+    pss: Some(PssControl {
+        check: "sysctls",
+        level: PssLevel::Baseline,
+        since: 0,
+        overrides: &[],
+    }),
 };
 
 /// Flags sysctls outside the safe set of the policy version.

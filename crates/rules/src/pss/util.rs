@@ -8,8 +8,7 @@ use palisade_core::object::locate;
 use palisade_core::{CheckContext, Located, Node, PodSpecView, Pos};
 
 /// The Pod Security Standards documentation page, cited by every rule.
-pub(crate) const PSS_DOCS: &str =
-    "https://kubernetes.io/docs/concepts/security/pod-security-standards/";
+pub(crate) const PSS_DOCS: &str = "https://kubernetes.io/docs/concepts/security/pod-security-standards/";
 
 /// The policy minor version (1.N) the object is judged at.
 pub(crate) fn minor(ctx: &CheckContext) -> u32 {
@@ -54,18 +53,11 @@ pub(crate) fn windows_exempt(ctx: &CheckContext, pod: &PodSpecView<'_>) -> bool 
 /// Looks up a field of the pod (template) metadata, e.g. `["annotations", key]`.
 pub(crate) fn metadata_field<'a>(pod: &PodSpecView<'a>, path: &[&str]) -> Option<Located<'a>> {
     let metadata = pod.metadata?;
-    Some(locate(
-        metadata,
-        &pod.metadata_pointer(),
-        metadata.pos,
-        path,
-    ))
+    Some(locate(metadata, &pod.metadata_pointer(), metadata.pos, path))
 }
 
 /// The pod (template) annotations whose values are strings, with the position and pointer of each key.
-pub(crate) fn string_annotations<'a>(
-    pod: &PodSpecView<'a>,
-) -> Vec<(&'a str, &'a str, Pos, String)> {
+pub(crate) fn string_annotations<'a>(pod: &PodSpecView<'a>) -> Vec<(&'a str, &'a str, Pos, String)> {
     let Some(map) = pod.annotations().and_then(Node::as_map) else {
         return Vec::new();
     };
@@ -82,37 +74,21 @@ pub(crate) fn string_annotations<'a>(
 /// A field under the security context of the pod and of every container, in Pod Security Admission's order, each
 /// with the start of a message naming its setter: `pod sets spec.securityContext`, `init container "setup" sets
 /// securityContext`.
-pub(crate) fn security_context_fields<'a>(
-    pod: &PodSpecView<'a>,
-    path: &[&str],
-) -> Vec<(String, Located<'a>)> {
+pub(crate) fn security_context_fields<'a>(pod: &PodSpecView<'a>, path: &[&str]) -> Vec<(String, Located<'a>)> {
     let mut full = vec!["securityContext"];
     full.extend_from_slice(path);
-    let mut out = vec![(
-        "pod sets spec.securityContext".to_string(),
-        pod.field(&full),
-    )];
-    out.extend(pod.containers().map(|c| {
-        (
-            format!("{} sets securityContext", c.label()),
-            c.field(&full),
-        )
-    }));
+    let mut out = vec![("pod sets spec.securityContext".to_string(), pod.field(&full))];
+    out.extend(
+        pod.containers()
+            .map(|c| (format!("{} sets securityContext", c.label()), c.field(&full))),
+    );
     out
 }
 
 /// The pod's volumes that are maps, with their index in `spec.volumes`.
 pub(crate) fn volumes<'a>(pod: &PodSpecView<'a>) -> Vec<(usize, &'a Node)> {
-    let items = pod
-        .spec
-        .get("volumes")
-        .and_then(Node::as_seq)
-        .unwrap_or(&[]);
-    items
-        .iter()
-        .enumerate()
-        .filter(|(_, v)| v.as_map().is_some())
-        .collect()
+    let items = pod.spec.get("volumes").and_then(Node::as_seq).unwrap_or(&[]);
+    items.iter().enumerate().filter(|(_, v)| v.as_map().is_some()).collect()
 }
 
 /// Describes how the containers mount volume `name`: `mounted read-write by container "app"`, `mounted read-only`
@@ -121,11 +97,7 @@ pub(crate) fn mount_summary(pod: &PodSpecView<'_>, name: &str) -> String {
     let mut writers = Vec::new();
     let mut mounted = false;
     for c in pod.containers() {
-        let mounts = c
-            .node
-            .get("volumeMounts")
-            .and_then(Node::as_seq)
-            .unwrap_or(&[]);
+        let mounts = c.node.get("volumeMounts").and_then(Node::as_seq).unwrap_or(&[]);
         for m in mounts.iter().filter(|m| m.get_str("name") == Some(name)) {
             mounted = true;
             if m.get("readOnly").and_then(Node::as_bool) != Some(true) {

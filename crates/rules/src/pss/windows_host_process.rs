@@ -2,8 +2,7 @@
 
 use super::util::{bool_at, security_context_fields, PSS_DOCS};
 use palisade_core::{
-    CheckContext, K8sObject, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target,
-    Violation,
+    CheckContext, K8sObject, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target, Violation,
 };
 
 /// Metadata of K8S-014.
@@ -55,7 +54,12 @@ spec:
     references: &[PSS_DOCS, "Azure Policy 077f0ce1"],
     status: Status::Stable,
     target: Target::PodSpec,
-    pss: Some(PssControl { check: "windowsHostProcess", level: PssLevel::Baseline, since: 0, overrides: &[] }),
+    pss: Some(PssControl {
+        check: "windowsHostProcess",
+        level: PssLevel::Baseline,
+        since: 0,
+        overrides: &[],
+    }),
 };
 
 /// Flags `windowsOptions.hostProcess: true`.

@@ -5,6 +5,58 @@ use super::resolve::{workload_scope, Lookup, Resolution};
 use super::takeover::takeover_permissions;
 use super::util::{binding_label, role_ref};
 use palisade_core::{IndexOutput, Params, Rule, RuleMeta, ScanIndex, Severity, Status, Target};
+use std::collections::HashMap;
+
+/// (gravity, description) per binding that grants a takeover permission, and reasons bindings could not be
+/// resolved.
+type Takeovers = (Vec<(usize, String)>, Vec<String>);
+
+/// The takeover permissions ServiceAccount `ns/sa` gets through scanned bindings. `per_binding` caches each
+/// (binding, subject) pair's answer, since broad groups (`system:authenticated`) apply to every ServiceAccount.
+fn takeovers_of(
+    lookup: &Lookup<'_>,
+    per_binding: &mut HashMap<(usize, usize), Option<(usize, String)>>,
+    ns: &str,
+    sa: &str,
+) -> Takeovers {
+    let mut found = Vec::new();
+    let mut missing = Vec::new();
+    for (b, subject) in lookup.bindings_of_service_account(ns, sa) {
+        let Some(rr) = role_ref(b) else { continue };
+        let key = (std::ptr::from_ref(b) as usize, subject.index);
+        if let Some(cached) = per_binding.get(&key) {
+            found.extend(cached.clone());
+            continue;
+        }
+        match lookup.resolve(b, &rr) {
+            Resolution::Found(grants) => {
+                let hit = takeover_permissions(&grants).first().map(|t| {
+                    let via = if subject.kind == "ServiceAccount" {
+                        String::new()
+                    } else {
+                        format!(" (through {})", subject.describe(b))
+                    };
+                    (
+                        t.rank,
+                        format!(
+                            "{}{via} binds it to {}, which grants {}",
+                            binding_label(b),
+                            rr.describe(b),
+                            t.description
+                        ),
+                    )
+                });
+                // Direct ServiceAccount subjects name this account; only group subjects are shared.
+                if subject.kind != "ServiceAccount" {
+                    per_binding.insert(key, hit.clone());
+                }
+                found.extend(hit);
+            }
+            Resolution::Missing(reason) => missing.push(reason),
+        }
+    }
+    (found, missing)
+}
 
 /// Metadata of RBAC-029.
 pub static META: RuleMeta = RuleMeta {
@@ -124,39 +176,18 @@ impl Rule for WorkloadServiceAccountTakeover {
 
     fn check_index(&self, _params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
         let lookup = Lookup::new(index);
+        let mut per_account: HashMap<(String, String), Takeovers> = HashMap::new();
+        let mut per_binding: HashMap<(usize, usize), Option<(usize, String)>> = HashMap::new();
         for w in &index.workloads {
             if lookup.owned_by_scanned_controller(w) {
                 continue;
             }
             let ns = w.namespace();
             let sa = w.service_account_name();
-            // (gravity, description) per binding that grants a takeover permission; the worst is reported.
-            let mut found: Vec<(usize, String)> = Vec::new();
-            let mut missing: Vec<String> = Vec::new();
-            for (b, subject) in lookup.bindings_of_service_account(ns, sa) {
-                let Some(rr) = role_ref(b) else { continue };
-                match lookup.resolve(b, &rr) {
-                    Resolution::Found(grants) => {
-                        if let Some(t) = takeover_permissions(&grants).first() {
-                            let via = if subject.kind == "ServiceAccount" {
-                                String::new()
-                            } else {
-                                format!(" (through {})", subject.describe(b))
-                            };
-                            found.push((
-                                t.rank,
-                                format!(
-                                    "{}{via} binds it to {}, which grants {}",
-                                    binding_label(b),
-                                    rr.describe(b),
-                                    t.description
-                                ),
-                            ));
-                        }
-                    }
-                    Resolution::Missing(reason) => missing.push(reason),
-                }
-            }
+            // Workloads sharing a ServiceAccount share the answer: work it out once per ServiceAccount.
+            let (found, missing) = per_account
+                .entry((ns.to_string(), sa.to_string()))
+                .or_insert_with(|| takeovers_of(&lookup, &mut per_binding, ns, sa));
             let Some((_, first)) = found.iter().min_by_key(|(rank, _)| *rank) else {
                 if let Some(reason) = missing.first() {
                     out.not_evaluated(workload_scope(w), reason.clone());
