@@ -1,7 +1,7 @@
 //! The HTML report in a real browser: headless Chromium (Debian's `chromium`) renders it, and the rendered page
 //! is checked against the JSON report of the same scan (counts, compliance per framework) and its filters are
 //! exercised through the URL fragment the filter form keeps in sync. A screenshot is written to
-//! `target/html-report.png` for people to look at.
+//! `target/tmp/html-report.png` (Cargo's test scratch directory) for people to look at.
 //!
 //! Without Chromium the test says so and passes, unless PALISADE_REQUIRE_SHARED=1 (as in CI, whose `.ci/run`
 //! installs it), where it fails.
@@ -284,7 +284,8 @@ fn html_report_renders_in_chromium_and_matches_json() {
     assert!(in_421 > 0);
 
     // The screenshot people look at.
-    let png = root().join("target/html-report.png");
+    // Cargo's per-test scratch directory exists wherever the target directory is (CARGO_TARGET_DIR included).
+    let png = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("html-report.png");
     browser.screenshot(&html, &png);
     let bytes = std::fs::read(&png).unwrap();
     assert!(
