@@ -159,7 +159,7 @@ fn scanned_objects(inputs: &[Input], stdin: Option<&[u8]>) -> Vec<ScannedObject>
         let Some(bytes) = bytes else { continue };
         let load = palisade_input::load_file(input.label_str(), &bytes, &opts);
         out.extend(load.objects.iter().map(|o| ScannedObject {
-            object: o.id.clone(),
+            object: (*o.id).clone(),
             file: o.source.file.to_string(),
             document: o.source.document,
             line: o.root.pos.line,

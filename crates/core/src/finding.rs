@@ -94,8 +94,9 @@ impl fmt::Display for ObjectRef {
 /// Where a finding points: file, document, line and column, and the JSON pointer of the field.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Location {
-    /// The file as given on the command line (`-` or `<stdin>` for standard input).
-    pub file: String,
+    /// The file as given on the command line (`-` or `<stdin>` for standard input). Shared by every finding of
+    /// the file.
+    pub file: std::sync::Arc<str>,
     /// 1-based index of the YAML document (or JSON value) in the file.
     pub document: usize,
     /// 1-based line of the offending field (or its nearest existing parent).
@@ -119,8 +120,8 @@ pub struct Finding {
     pub message: String,
     /// How to fix it.
     pub remediation: &'static str,
-    /// The object.
-    pub object: ObjectRef,
+    /// The object (shared by every finding of the object).
+    pub object: std::sync::Arc<ObjectRef>,
     /// The location.
     pub location: Location,
 }

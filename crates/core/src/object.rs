@@ -18,8 +18,8 @@ pub struct Source {
 /// A Kubernetes object: a map with `apiVersion` and `kind`, and where it came from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct K8sObject {
-    /// The object's identity.
-    pub id: ObjectRef,
+    /// The object's identity (shared with the findings about it).
+    pub id: Arc<ObjectRef>,
     /// The whole object.
     pub root: Node,
     /// Where it came from.
@@ -57,12 +57,12 @@ impl K8sObject {
             .filter(|s| !s.is_empty())
             .map(str::to_string);
         Some(Self {
-            id: ObjectRef {
+            id: Arc::new(ObjectRef {
                 api_version,
                 kind,
                 namespace,
                 name,
-            },
+            }),
             root,
             source,
         })
@@ -103,7 +103,7 @@ impl K8sObject {
     /// The location of a field in this object, for a finding.
     pub fn location(&self, pos: Pos, pointer: &str) -> Location {
         Location {
-            file: self.source.file.to_string(),
+            file: self.source.file.clone(),
             document: self.source.document,
             line: pos.line,
             column: pos.col,

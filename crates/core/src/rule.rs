@@ -124,7 +124,7 @@ impl CheckContext<'static> {
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndexViolation {
     /// The object the finding is reported on.
-    pub object: ObjectRef,
+    pub object: std::sync::Arc<ObjectRef>,
     /// Where.
     pub location: Location,
     /// What is wrong.
@@ -167,7 +167,7 @@ impl IndexOutput {
     /// Reports a finding at an explicit location.
     pub fn violation_at(&mut self, object: ObjectRef, location: Location, message: impl Into<String>) {
         self.violations.push(IndexViolation {
-            object,
+            object: std::sync::Arc::new(object),
             location,
             message: message.into(),
             severity: None,

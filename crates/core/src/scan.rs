@@ -202,8 +202,8 @@ pub fn finish(
     let scanned: std::collections::HashSet<ObjectKey> = index
         .workloads
         .iter()
-        .map(|w| &w.object.id)
-        .chain(index.objects.iter().map(|o| &o.id))
+        .map(|w| &*w.object.id)
+        .chain(index.objects.iter().map(|o| &*o.id))
         .filter_map(key_of)
         .collect();
     let owned: std::collections::HashSet<ObjectKey> = index

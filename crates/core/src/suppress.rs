@@ -187,7 +187,7 @@ impl Suppressions<'_> {
     fn suppression_for(&self, f: &Finding, active: &[&crate::config::Exemption]) -> Option<Suppression> {
         if self.inline && !self.annotations.is_empty() {
             let key = (
-                f.location.file.clone(),
+                f.location.file.to_string(),
                 f.location.document,
                 f.object.kind.clone(),
                 f.object.name.clone().unwrap_or_default(),
@@ -203,7 +203,7 @@ impl Suppressions<'_> {
             }
         }
         if self.inline {
-            if let Some(comments) = self.comments.get(&f.location.file) {
+            if let Some(comments) = self.comments.get(&*f.location.file) {
                 let line = f.location.line;
                 if let Some(c) = comments
                     .iter()

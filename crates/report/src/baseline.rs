@@ -126,7 +126,7 @@ impl Recorded {
                 name: f.object.name.clone(),
             },
             location: RecordedLocation {
-                file: f.location.file.clone(),
+                file: f.location.file.to_string(),
                 document: f.location.document,
                 line: f.location.line,
                 column: f.location.column,

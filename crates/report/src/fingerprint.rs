@@ -128,7 +128,8 @@ mod tests {
                 kind: "Deployment".into(),
                 namespace: Some("shop".into()),
                 name: Some("web".into()),
-            },
+            }
+            .into(),
             location: Location {
                 file: file.into(),
                 document: 1,

@@ -150,7 +150,7 @@ mod tests {
             severity: Severity::High,
             message: String::new(),
             remediation: "",
-            object: ObjectRef::default(),
+            object: ObjectRef::default().into(),
             location: Location {
                 file: "a.yaml".into(),
                 document: 1,

@@ -701,7 +701,7 @@ mod tests {
             severity,
             message: String::new(),
             remediation: "",
-            object: ObjectRef::default(),
+            object: ObjectRef::default().into(),
             location: Location::default(),
         }
     }

@@ -53,7 +53,7 @@ pub fn score(report: &Report) -> u32 {
             continue;
         }
         let key = (
-            f.location.file.clone(),
+            f.location.file.to_string(),
             f.location.document,
             f.object.kind.clone(),
             f.object.namespace.clone().unwrap_or_default(),

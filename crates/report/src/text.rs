@@ -101,12 +101,12 @@ pub fn render_report(report: &Report, opts: TextOptions) -> String {
         None => {
             let mut current_file: Option<&str> = None;
             for f in &result.findings {
-                if current_file != Some(f.location.file.as_str()) {
+                if current_file != Some(&*f.location.file) {
                     if current_file.is_some() {
                         out.push('\n');
                     }
                     let _ = writeln!(out, "{}", st.paint("1;4", &f.location.file));
-                    current_file = Some(f.location.file.as_str());
+                    current_file = Some(&*f.location.file);
                 }
                 render_finding(&mut out, f, sources, &st);
             }

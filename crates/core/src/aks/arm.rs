@@ -226,7 +226,7 @@ struct Reader<'a, 's> {
 impl Reader<'_, '_> {
     fn loc(&self, pos: Pos, ptr: &str) -> Location {
         Location {
-            file: self.doc.file.to_string(),
+            file: self.doc.file.clone(),
             document: self.doc.document,
             line: pos.line,
             column: pos.col,

@@ -20,7 +20,7 @@ impl<'a> Res<'a> {
         pointer.push_str(&self.r.pointer);
         pointer.push_str(path);
         Location {
-            file: self.r.file.to_string(),
+            file: self.r.file.clone(),
             document: self.r.document,
             line: pos.line,
             column: pos.col,
