@@ -108,12 +108,21 @@ impl<'r> Engine<'r> {
 
     /// Runs the cross-object rules over the index of the whole scan.
     pub fn check_index(&self, params: &Params, index: &ScanIndex) -> (Vec<Finding>, Vec<NotEvaluated>) {
+        use rayon::prelude::*;
+        // Cross-object rules are independent of each other: run them in parallel, keep registry order.
+        let outputs: Vec<_> = self
+            .rules
+            .par_iter()
+            .filter(|r| r.meta().target == Target::Index)
+            .map(|rule| {
+                let mut out = IndexOutput::default();
+                rule.check_index(params, index, &mut out);
+                (rule.meta(), out)
+            })
+            .collect();
         let mut findings = Vec::new();
         let mut not_evaluated = Vec::new();
-        for rule in self.rules.iter().filter(|r| r.meta().target == Target::Index) {
-            let meta = rule.meta();
-            let mut out = IndexOutput::default();
-            rule.check_index(params, index, &mut out);
+        for (meta, out) in outputs {
             findings.extend(out.violations.into_iter().map(|v| Finding {
                 rule: meta.id,
                 name: meta.name,

@@ -80,9 +80,10 @@ pub fn render_report(report: &Report) -> String {
 pub fn write_report(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let result = report.result;
     let compliance = report.compliance();
+    use rayon::prelude::*;
     let findings = result
         .findings
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(i, f)| FindingOut {
             finding: f,
