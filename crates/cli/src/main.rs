@@ -168,8 +168,9 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         inline_exemptions: !args.no_inline_exemptions,
         honour_namespace_labels: !args.pss_ignore_namespace_labels,
         today: config::today(),
+        checked: Default::default(),
     };
-    let progress = output::Progress::start(&args.output, inputs.len());
+    let progress = output::Progress::start(&args.output, inputs.len(), opts.checked.clone());
     let result = scan::run(&inputs, discover_errors, stdin.as_deref(), &opts);
     if let Some(p) = az_output {
         let _ = std::fs::remove_file(p);

@@ -363,8 +363,9 @@ pub struct Progress {
 }
 
 impl Progress {
-    /// Starts the indicator for a scan of `inputs` inputs (a no-op when disabled or stderr is not a terminal).
-    pub fn start(args: &OutputArgs, inputs: usize) -> Self {
+    /// Starts the indicator for a scan of `inputs` inputs, `checked` counting those done (a no-op when disabled or
+    /// stderr is not a terminal). Shows nothing for scans that end within 300 ms.
+    pub fn start(args: &OutputArgs, inputs: usize, checked: std::sync::Arc<std::sync::atomic::AtomicUsize>) -> Self {
         if args.no_progress || !std::io::stderr().is_terminal() {
             return Progress {
                 done: None,
@@ -377,16 +378,16 @@ impl Progress {
             if rx.recv_timeout(Duration::from_millis(300)) != Err(mpsc::RecvTimeoutError::Timeout) {
                 return;
             }
-            const FRAMES: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
-            let mut i = 0usize;
             loop {
-                let frame = FRAMES.get(i % FRAMES.len()).copied().unwrap_or("-");
-                let noun = if inputs == 1 { "input" } else { "inputs" };
+                let done = checked.load(std::sync::atomic::Ordering::Relaxed).min(inputs);
+                let width = 30usize;
+                let filled = if inputs == 0 { width } else { done * width / inputs };
                 eprint!(
-                    "\r\x1b[2K{frame} scanning {inputs} {noun} … {:.1}s",
+                    "\r\x1b[2K[{}{}] {done}/{inputs} inputs {:.1}s",
+                    "#".repeat(filled),
+                    "-".repeat(width - filled),
                     start.elapsed().as_secs_f64()
                 );
-                i += 1;
                 if rx.recv_timeout(Duration::from_millis(100)) != Err(mpsc::RecvTimeoutError::Timeout) {
                     eprint!("\r\x1b[2K");
                     return;

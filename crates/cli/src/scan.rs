@@ -30,6 +30,8 @@ pub struct ScanOptions<'a> {
     pub honour_namespace_labels: bool,
     /// Today's date (`YYYY-MM-DD`) for exemption expiry.
     pub today: String,
+    /// Inputs checked so far (read by the progress bar).
+    pub checked: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
 struct Loaded {
@@ -176,7 +178,9 @@ pub fn run(
         .zip(first.into_par_iter())
         .map(|(input, kept)| {
             let loaded = kept.unwrap_or_else(|| load_input(input, stdin, &opts.load));
-            check_loaded(input.label(), loaded, &ns_index, opts)
+            let checked = check_loaded(input.label(), loaded, &ns_index, opts);
+            opts.checked.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            checked
         })
         .collect();
 
