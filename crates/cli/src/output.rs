@@ -381,7 +381,7 @@ impl Progress {
             loop {
                 let done = checked.load(std::sync::atomic::Ordering::Relaxed).min(inputs);
                 let width = 30usize;
-                let filled = if inputs == 0 { width } else { done * width / inputs };
+                let filled = (done * width).checked_div(inputs).unwrap_or(width);
                 eprint!(
                     "\r\x1b[2K[{}{}] {done}/{inputs} inputs {:.1}s",
                     "#".repeat(filled),
