@@ -242,6 +242,8 @@ pub struct ScanIndex {
     by_kind_ns: std::sync::OnceLock<std::collections::HashMap<(String, String), Vec<usize>>>,
     /// Positions in `objects` by kind, built on first lookup.
     by_kind: std::sync::OnceLock<std::collections::HashMap<String, Vec<usize>>>,
+    /// (kind, namespace, name) of every workload, built on first lookup.
+    workload_keys: std::sync::OnceLock<std::collections::HashSet<(String, String, String)>>,
 }
 
 /// Kinds that are cluster-scoped (never counted as using a namespace).
@@ -277,9 +279,11 @@ impl ScanIndex {
         if RETAINED_KINDS.contains(&obj.id.kind.as_str()) {
             self.by_kind_ns = std::sync::OnceLock::new();
             self.by_kind = std::sync::OnceLock::new();
+            self.workload_keys = std::sync::OnceLock::new();
             self.objects.push(obj.clone());
         }
         if let Some(w) = Workload::from_object(obj) {
+            self.workload_keys = std::sync::OnceLock::new();
             self.workloads.push(w);
         }
     }
@@ -288,6 +292,7 @@ impl ScanIndex {
     pub fn extend(&mut self, other: ScanIndex) {
         self.by_kind_ns = std::sync::OnceLock::new();
         self.by_kind = std::sync::OnceLock::new();
+        self.workload_keys = std::sync::OnceLock::new();
         self.objects.extend(other.objects);
         self.workloads.extend(other.workloads);
         self.namespaces_used.extend(other.namespaces_used);
@@ -333,6 +338,31 @@ impl ScanIndex {
             self.positions(kind, ns)
         };
         positions.iter().filter_map(|i| self.objects.get(*i))
+    }
+
+    /// Whether a workload's controller (an owner reference with `controller: true`) is also in the scan. Its
+    /// findings are then reported at the controller only: the engine drops the pod's own, and cross-object rules
+    /// skip it.
+    pub fn controlled_by_scanned(&self, w: &Workload) -> bool {
+        if w.owners.is_empty() {
+            return false;
+        }
+        let keys = self.workload_keys.get_or_init(|| {
+            self.workloads
+                .iter()
+                .filter_map(|w| {
+                    Some((
+                        w.object.id.kind.clone(),
+                        w.namespace().to_string(),
+                        w.object.id.name.clone()?,
+                    ))
+                })
+                .collect()
+        });
+        let ns = w.namespace().to_string();
+        w.owners
+            .iter()
+            .any(|o| o.controller && keys.contains(&(o.kind.clone(), ns.clone(), o.name.clone())))
     }
 
     /// The scanned Namespace object named `ns`.

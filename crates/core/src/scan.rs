@@ -195,26 +195,14 @@ pub fn finish(
     let key_of = |id: &crate::finding::ObjectRef| {
         Some((
             id.kind.clone(),
-            id.namespace.clone().unwrap_or_default(),
+            id.namespace.clone().unwrap_or_else(|| "default".to_string()),
             id.name.clone()?,
         ))
     };
-    let scanned: std::collections::HashSet<ObjectKey> = index
-        .workloads
-        .iter()
-        .map(|w| &*w.object.id)
-        .chain(index.objects.iter().map(|o| &*o.id))
-        .filter_map(key_of)
-        .collect();
     let owned: std::collections::HashSet<ObjectKey> = index
         .workloads
         .iter()
-        .filter(|w| {
-            let ns = w.object.id.namespace.clone().unwrap_or_default();
-            w.owners
-                .iter()
-                .any(|o| o.controller && scanned.contains(&(o.kind.clone(), ns.clone(), o.name.clone())))
-        })
+        .filter(|w| index.controlled_by_scanned(w))
         .filter_map(|w| key_of(&w.object.id))
         .collect();
     findings.extend(cross);

@@ -87,7 +87,7 @@ impl Rule for MissingPodDisruptionBudget {
             let ns = w.namespace();
             if !matches!(w.object.id.kind.as_str(), "Deployment" | "StatefulSet")
                 || params.is_system_namespace(ns)
-                || lookup.controlled_by_scanned(w)
+                || index.controlled_by_scanned(w)
             {
                 continue;
             }

@@ -93,7 +93,7 @@ fn shown(node: &Node) -> String {
 }
 
 /// Judges one PDB.
-fn check_pdb(lookup: &Lookup<'_>, pdb: &K8sObject, out: &mut IndexOutput) {
+fn check_pdb(index: &ScanIndex, lookup: &Lookup<'_>, pdb: &K8sObject, out: &mut IndexOutput) {
     let spec = pdb.root.get("spec");
     let field = |k: &str| spec.and_then(|s| s.get(k)).filter(|n| !n.is_null());
     let pdb_name = describe_object(pdb);
@@ -136,7 +136,7 @@ fn check_pdb(lookup: &Lookup<'_>, pdb: &K8sObject, out: &mut IndexOutput) {
     let selected: Vec<_> = lookup
         .workloads_in(ns)
         .iter()
-        .filter(|w| !lookup.controlled_by_scanned(w))
+        .filter(|w| !index.controlled_by_scanned(w))
         .filter(|w| selector_matches(selector, &w.pod_labels))
         .collect();
     if selected.is_empty() {
@@ -186,7 +186,7 @@ impl Rule for PodDisruptionBudgetBlocksEviction {
             if !pdb.id.api_version.starts_with("policy/") || params.is_system_namespace(ns) {
                 continue;
             }
-            check_pdb(&lookup, pdb, out);
+            check_pdb(index, &lookup, pdb, out);
         }
     }
 }

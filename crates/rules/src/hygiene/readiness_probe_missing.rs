@@ -100,7 +100,7 @@ impl Rule for ReadinessProbeMissing {
         let mut pending: BTreeMap<String, usize> = BTreeMap::new();
         for w in &index.workloads {
             let ns = w.namespace();
-            if params.is_system_namespace(ns) || lookup.controlled_by_scanned(w) {
+            if params.is_system_namespace(ns) || index.controlled_by_scanned(w) {
                 continue;
             }
             let unprobed: Vec<_> = w

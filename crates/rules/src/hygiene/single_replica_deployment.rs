@@ -81,7 +81,7 @@ impl Rule for SingleReplicaDeployment {
         let mut pending: BTreeMap<String, usize> = BTreeMap::new();
         for w in &index.workloads {
             let ns = w.namespace();
-            if w.object.id.kind != "Deployment" || params.is_system_namespace(ns) || lookup.controlled_by_scanned(w) {
+            if w.object.id.kind != "Deployment" || params.is_system_namespace(ns) || index.controlled_by_scanned(w) {
                 continue;
             }
             let replicas = w.replicas.unwrap_or(1);

@@ -72,8 +72,6 @@ type Key<'a> = (&'a str, &'a str, &'a str);
 /// Lookups cross-object hygiene rules make for every workload, built once per scan so a rule stays linear in the
 /// size of the scan.
 pub(crate) struct Lookup<'a> {
-    /// Every scanned workload.
-    workloads: HashSet<Key<'a>>,
     /// Workloads by namespace, in scan order.
     workloads_by_ns: HashMap<&'a str, Vec<&'a Workload>>,
     /// Names of the scanned `v1` Namespace objects.
@@ -88,7 +86,6 @@ impl<'a> Lookup<'a> {
     /// Builds the lookups over a scan index.
     pub(crate) fn new(index: &'a ScanIndex) -> Self {
         let mut lookup = Lookup {
-            workloads: HashSet::new(),
             workloads_by_ns: HashMap::new(),
             defined: HashSet::new(),
             objects: HashMap::new(),
@@ -96,9 +93,6 @@ impl<'a> Lookup<'a> {
         };
         for w in &index.workloads {
             let ns = w.namespace();
-            lookup
-                .workloads
-                .insert((w.object.id.kind.as_str(), ns, w.object.id.name.as_deref().unwrap_or("")));
             lookup.workloads_by_ns.entry(ns).or_default().push(w);
         }
         for obj in &index.objects {
@@ -127,15 +121,6 @@ impl<'a> Lookup<'a> {
             }
         }
         lookup
-    }
-
-    /// Whether a workload's controller (an owner reference with `controller: true`) is also in the scan: findings
-    /// then go to the controller only.
-    pub(crate) fn controlled_by_scanned(&self, w: &'a Workload) -> bool {
-        let ns = w.namespace();
-        w.owners
-            .iter()
-            .any(|o| o.controller && self.workloads.contains(&(o.kind.as_str(), ns, o.name.as_str())))
     }
 
     /// Retained objects of `kind` in namespace `ns`, in scan order.
@@ -258,9 +243,9 @@ mod tests {
                 .find(|w| w.object.id.name.as_deref() == Some(name))
                 .unwrap()
         };
-        assert!(lookup.controlled_by_scanned(w("web-1")));
-        assert!(!lookup.controlled_by_scanned(w("orphan")));
-        assert!(!lookup.controlled_by_scanned(w("web")));
+        assert!(index.controlled_by_scanned(w("web-1")));
+        assert!(!index.controlled_by_scanned(w("orphan")));
+        assert!(!index.controlled_by_scanned(w("web")));
         assert_eq!(lookup.effective_replicas(w("web")), Some(4));
         assert_eq!(lookup.effective_replicas(w("api")), Some(3));
         assert_eq!(lookup.hpa_min_replicas("shop", "Deployment", "api"), Some(1));

@@ -1,8 +1,6 @@
 //! NET-016: pods that can reach the Azure Instance Metadata Service although their namespace restricts egress.
 
-use super::util::{
-    describe, has_policy_type, policy_selects, runs_pods, seq, workload_location, Cidr, Controllers, Direction,
-};
+use super::util::{describe, has_policy_type, policy_selects, runs_pods, seq, workload_location, Cidr, Direction};
 use palisade_core::object::locate;
 use palisade_core::{IndexOutput, K8sObject, Node, Params, Pos, Rule, RuleMeta, ScanIndex, Severity, Status, Target};
 use std::net::Ipv4Addr;
@@ -159,7 +157,6 @@ impl Rule for ImdsEgressNotBlocked {
             .collect();
         namespaces.sort_unstable();
         namespaces.dedup();
-        let controllers = Controllers::new(index);
         for ns in namespaces {
             let egress: Vec<&K8sObject> = index
                 .in_namespace("NetworkPolicy", ns)
@@ -181,7 +178,10 @@ impl Rule for ImdsEgressNotBlocked {
                 }
             }
             for w in index.workloads.iter().filter(|w| w.namespace() == ns) {
-                if !runs_pods(w) || controllers.owned(w) || egress.iter().any(|np| policy_selects(np, &w.pod_labels)) {
+                if !runs_pods(w)
+                    || index.controlled_by_scanned(w)
+                    || egress.iter().any(|np| policy_selects(np, &w.pod_labels))
+                {
                     continue;
                 }
                 let (pos, pointer) = workload_location(w);

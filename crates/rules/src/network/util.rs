@@ -8,7 +8,7 @@
 
 use palisade_core::object::locate;
 use palisade_core::{IndexOutput, K8sObject, Located, Node, Params, Pos, ScanIndex, Workload};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 
 /// A traffic direction of a NetworkPolicy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -137,37 +137,6 @@ pub(crate) fn show_labels(labels: &[(String, String)]) -> String {
         .map(|(k, v)| format!("{k}={v}"))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// Workloads whose controller is in the same scan: cross-object findings about pods go on the controller only,
-/// as the engine does for per-object findings.
-pub(crate) struct Controllers {
-    scanned: HashSet<(String, String, String)>,
-}
-
-impl Controllers {
-    /// The controllers of a scan.
-    pub(crate) fn new(index: &ScanIndex) -> Self {
-        let scanned = index
-            .workloads
-            .iter()
-            .filter_map(|w| {
-                let id = &w.object.id;
-                Some((id.kind.clone(), w.namespace().to_string(), id.name.clone()?))
-            })
-            .collect();
-        Self { scanned }
-    }
-
-    /// True when the workload's controlling owner was scanned too.
-    pub(crate) fn owned(&self, w: &Workload) -> bool {
-        w.owners.iter().any(|o| {
-            o.controller
-                && self
-                    .scanned
-                    .contains(&(o.kind.clone(), w.namespace().to_string(), o.name.clone()))
-        })
-    }
 }
 
 /// Whether a workload runs pods (a PodTemplate object only describes them).

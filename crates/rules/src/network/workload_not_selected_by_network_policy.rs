@@ -1,6 +1,6 @@
 //! NET-003: a workload whose pods no NetworkPolicy selects.
 
-use super::util::{describe, namespace_object, policy_selects, runs_pods, show_labels, workload_location, Controllers};
+use super::util::{describe, namespace_object, policy_selects, runs_pods, show_labels, workload_location};
 use palisade_core::{IndexOutput, K8sObject, Params, Rule, RuleMeta, ScanIndex, Severity, Status, Target};
 use std::collections::BTreeSet;
 
@@ -100,11 +100,10 @@ impl Rule for WorkloadNotSelectedByNetworkPolicy {
     }
 
     fn check_index(&self, params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
-        let controllers = Controllers::new(index);
         let mut not_evaluated = BTreeSet::new();
         for w in &index.workloads {
             let ns = w.namespace();
-            if params.is_system_namespace(ns) || !runs_pods(w) || controllers.owned(w) {
+            if params.is_system_namespace(ns) || !runs_pods(w) || index.controlled_by_scanned(w) {
                 continue;
             }
             let policies: Vec<&K8sObject> = index.in_namespace("NetworkPolicy", ns).collect();

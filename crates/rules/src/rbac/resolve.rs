@@ -5,7 +5,7 @@ use super::builtin;
 use super::util::{label_pairs, role_ref, rule_entries, subjects, Grant, RoleRef, Subject};
 use palisade_core::index::selector_matches;
 use palisade_core::{K8sObject, Node, Pos, ScanIndex, Workload};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// What a binding's role grants, or why that is unknown.
 #[derive(Debug)]
@@ -38,8 +38,6 @@ pub(crate) struct Lookup<'a> {
     group_subjects: HashMap<&'a str, Vec<BoundSubject<'a>>>,
     /// Scanned ServiceAccounts by (namespace, name).
     service_accounts: HashMap<(&'a str, &'a str), &'a K8sObject>,
-    /// (kind, namespace, name) of every scanned workload.
-    workloads: HashSet<(&'a str, &'a str, &'a str)>,
 }
 
 fn ns_of(obj: &K8sObject) -> &str {
@@ -62,7 +60,6 @@ impl<'a> Lookup<'a> {
             sa_subjects: HashMap::new(),
             group_subjects: HashMap::new(),
             service_accounts: HashMap::new(),
-            workloads: HashSet::new(),
         };
         for obj in &index.objects {
             match obj.id.kind.as_str() {
@@ -99,10 +96,6 @@ impl<'a> Lookup<'a> {
                 }
                 _ => {}
             }
-        }
-        for w in &index.workloads {
-            l.workloads
-                .insert((w.object.id.kind.as_str(), w.namespace(), name_of(&w.object)));
         }
         l
     }
@@ -197,14 +190,6 @@ impl<'a> Lookup<'a> {
     /// The scanned ServiceAccount `ns/name`.
     pub fn service_account(&self, ns: &str, name: &str) -> Option<&'a K8sObject> {
         self.service_accounts.get(&(ns, name)).copied()
-    }
-
-    /// Whether a workload is managed by a controller that is in the scan (then it is reported at the controller).
-    pub fn owned_by_scanned_controller(&self, w: &Workload) -> bool {
-        let ns = w.namespace();
-        w.owners
-            .iter()
-            .any(|o| o.controller && self.workloads.contains(&(o.kind.as_str(), ns, o.name.as_str())))
     }
 
     /// The effective automount of a workload: pod spec ?? ServiceAccount ?? true.
@@ -429,11 +414,7 @@ mod tests {
                     "ownerReferences": [{"kind": "ReplicaSet", "name": "gone", "controller": true}]},
                 "spec": {"containers": []}}),
         ]);
-        let owned: Vec<bool> = idx
-            .workloads
-            .iter()
-            .map(|w| Lookup::new(&idx).owned_by_scanned_controller(w))
-            .collect();
+        let owned: Vec<bool> = idx.workloads.iter().map(|w| idx.controlled_by_scanned(w)).collect();
         assert_eq!(owned, [false, true, false]);
     }
 }

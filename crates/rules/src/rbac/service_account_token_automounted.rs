@@ -135,7 +135,7 @@ impl Rule for ServiceAccountTokenAutomounted {
         let lookup = Lookup::new(index);
         for w in &index.workloads {
             let ns = w.namespace();
-            if params.is_system_namespace(ns) || lookup.owned_by_scanned_controller(w) || allowlisted(w) {
+            if params.is_system_namespace(ns) || index.controlled_by_scanned(w) || allowlisted(w) {
                 continue;
             }
             let sa = w.service_account_name();

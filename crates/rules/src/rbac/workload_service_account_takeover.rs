@@ -179,7 +179,7 @@ impl Rule for WorkloadServiceAccountTakeover {
         let mut per_account: HashMap<(String, String), Takeovers> = HashMap::new();
         let mut per_binding: HashMap<(usize, usize), Option<(usize, String)>> = HashMap::new();
         for w in &index.workloads {
-            if lookup.owned_by_scanned_controller(w) {
+            if index.controlled_by_scanned(w) {
                 continue;
             }
             let ns = w.namespace();

@@ -1,6 +1,6 @@
 //! SEC-009: a Secrets Store CSI volume that references a SecretProviderClass missing from its namespace.
 
-use crate::network::util::{runs_pods, Controllers};
+use crate::network::util::runs_pods;
 use palisade_core::{IndexOutput, Params, Rule, RuleMeta, ScanIndex, Severity, Status, Target};
 use std::collections::BTreeSet;
 
@@ -93,10 +93,9 @@ impl Rule for CsiVolumeMissingSecretProviderClass {
     }
 
     fn check_index(&self, _params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
-        let controllers = Controllers::new(index);
         let mut not_evaluated = BTreeSet::new();
         for w in &index.workloads {
-            if w.secret_provider_classes.is_empty() || !runs_pods(w) || controllers.owned(w) {
+            if w.secret_provider_classes.is_empty() || !runs_pods(w) || index.controlled_by_scanned(w) {
                 continue;
             }
             let ns = w.namespace();

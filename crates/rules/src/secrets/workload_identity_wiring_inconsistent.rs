@@ -1,7 +1,7 @@
 //! SEC-008: workload identity wiring that does not match between pod, service account and SecretProviderClass.
 
 use super::secret_provider_class_weak_identity::param;
-use crate::network::util::{describe, runs_pods, Controllers};
+use crate::network::util::{describe, runs_pods};
 use palisade_core::{
     IndexOutput, K8sObject, Node, Params, Pos, Rule, RuleMeta, ScanIndex, Severity, Status, Target, Workload,
 };
@@ -121,10 +121,9 @@ impl Rule for WorkloadIdentityWiringInconsistent {
     }
 
     fn check_index(&self, params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
-        let controllers = Controllers::new(index);
         for w in &index.workloads {
             let ns = w.namespace();
-            if params.is_system_namespace(ns) || !runs_pods(w) || controllers.owned(w) {
+            if params.is_system_namespace(ns) || !runs_pods(w) || index.controlled_by_scanned(w) {
                 continue;
             }
             let sa_name = w.service_account_name();
