@@ -70,13 +70,9 @@ pub fn select_rules(config: &Config, select_tokens: &[String], ignore: &[String]
             _ => {}
         }
     }
-    let ignored = select::select(all, &[], ignore)?;
-    let ignored_ids: Vec<&str> = all
-        .iter()
-        .map(|r| r.meta().id)
-        .filter(|id| !ignored.iter().any(|r| r.meta().id == *id))
-        .collect();
-    chosen.retain(|r| !ignored_ids.contains(&r.meta().id));
+    // Every rule except the ignored ones (this also rejects unknown --ignore tokens).
+    let not_ignored = select::select(all, &[], ignore)?;
+    chosen.retain(|r| not_ignored.iter().any(|k| k.meta().id == r.meta().id));
     chosen.sort_by_key(|r| r.meta().id);
     Ok(chosen)
 }
