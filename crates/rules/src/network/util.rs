@@ -6,9 +6,9 @@
 //! non-empty `egress` list. A `podSelector` that is absent or `null` decodes to the empty selector, which selects
 //! every pod of the namespace.
 
+pub(crate) use crate::namespaces::util::{is_namespace, namespaces_in_scope};
 use palisade_core::object::locate;
 use palisade_core::{IndexOutput, K8sObject, Located, Node, Params, Pos, ScanIndex, Workload};
-use std::collections::BTreeSet;
 
 /// A traffic direction of a NetworkPolicy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -149,45 +149,9 @@ pub(crate) fn workload_location(w: &Workload) -> (Pos, &str) {
     (w.spec_pos, w.spec_pointer.as_str())
 }
 
-/// True for a core `v1` Namespace object (a CRD that happens to be called Namespace is not one).
-pub(crate) fn is_namespace(obj: &K8sObject) -> bool {
-    obj.id.kind == "Namespace" && obj.id.api_version == "v1"
-}
-
 /// The scanned Namespace object named `ns`, if any.
 pub(crate) fn namespace_object<'a>(index: &'a ScanIndex, ns: &str) -> Option<&'a K8sObject> {
     index.namespace_object(ns).filter(|o| is_namespace(o))
-}
-
-/// A namespace a cross-object rule judges: its name and, when it is defined in the scan, its Namespace object.
-pub(crate) struct ScopedNamespace<'a> {
-    /// The namespace's name.
-    pub(crate) name: &'a str,
-    /// The first scanned Namespace object with that name.
-    pub(crate) object: Option<&'a K8sObject>,
-}
-
-/// Every non-system namespace of the scan: the ones defined by a scanned Namespace object (scan order, first object
-/// per name), then the ones scanned objects only refer to (name order).
-pub(crate) fn namespaces_in_scope<'a>(index: &'a ScanIndex, params: &Params) -> Vec<ScopedNamespace<'a>> {
-    let mut seen = BTreeSet::new();
-    let mut out: Vec<ScopedNamespace<'a>> = index
-        .of_kind("Namespace")
-        .filter(|o| is_namespace(o))
-        .filter_map(|o| {
-            let name = o.id.name.as_deref()?;
-            seen.insert(name).then_some(ScopedNamespace { name, object: Some(o) })
-        })
-        .collect();
-    out.extend(
-        index
-            .namespaces_used
-            .iter()
-            .filter(|ns| !seen.contains(ns.as_str()))
-            .map(|ns| ScopedNamespace { name: ns, object: None }),
-    );
-    out.retain(|s| !params.is_system_namespace(s.name));
-    out
 }
 
 /// NET-001 / NET-002: every non-system namespace needs a default-deny NetworkPolicy for `dir`. A namespace defined
