@@ -1,0 +1,1 @@
+//! palisade-live (work in progress).

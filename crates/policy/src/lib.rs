@@ -1,0 +1,1 @@
+//! palisade-policy (work in progress).

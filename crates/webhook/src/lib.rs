@@ -1,0 +1,1 @@
+//! palisade-webhook (work in progress).
