@@ -4,6 +4,7 @@
 mod config;
 mod discover;
 mod output;
+mod policy;
 mod scan;
 
 use anyhow::{Context, Result};
@@ -46,6 +47,11 @@ enum Command {
     },
     /// Compare two JSON reports: new, fixed and unchanged findings (matched by fingerprint).
     Diff(output::DiffArgs),
+    /// Custom policies: run Gatekeeper test suites.
+    Policy {
+        #[command(subcommand)]
+        command: policy::PolicyCommand,
+    },
 }
 
 #[derive(clap::Args)]
@@ -93,6 +99,10 @@ struct ScanArgs {
     /// Ignore `palisade.io/ignore` annotations and `# palisade:ignore` comments (config exemptions still apply).
     #[arg(long)]
     no_inline_exemptions: bool,
+    /// Custom policies: Gatekeeper ConstraintTemplates and constraints (YAML) and Palisade Rego policies
+    /// (.rego), as files or directories. Repeatable. See docs/policies.md.
+    #[arg(long = "policy", value_name = "PATH")]
+    policies: Vec<PathBuf>,
 }
 
 fn parse_size(s: &str) -> Result<u64> {
@@ -145,6 +155,11 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         max_file_bytes: parse_size(&args.max_file_size)?,
         ..LoadOptions::default()
     };
+    let (policy_set, policy_errors) = if args.parse_only {
+        (None, Vec::new())
+    } else {
+        policy::load_for_scan(&args.policies)
+    };
     let (mut inputs, discover_errors) = discover::discover(&args.paths);
     let mut az_output = None;
     if let (Some(name), Some(rg)) = (&args.aks, &args.resource_group) {
@@ -169,6 +184,8 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         honour_namespace_labels: !args.pss_ignore_namespace_labels,
         today: config::today(),
         checked: Default::default(),
+        policies: policy_set.as_ref(),
+        policy_errors: &policy_errors,
     };
     let progress = output::Progress::start(&args.output, inputs.len(), opts.checked.clone());
     let result = scan::run(&inputs, discover_errors, stdin.as_deref(), &opts);
@@ -305,6 +322,7 @@ fn main() -> ExitCode {
         Command::Rules { format } => run_rules(format),
         Command::Rule { id } => run_rule(&id),
         Command::Diff(args) => output::run_diff(&args),
+        Command::Policy { command } => policy::run(command),
     };
     match res {
         Ok(code) => code,

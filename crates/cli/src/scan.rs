@@ -32,6 +32,10 @@ pub struct ScanOptions<'a> {
     pub today: String,
     /// Inputs checked so far (read by the progress bar).
     pub checked: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    /// Custom policies (`--policy`), when given.
+    pub policies: Option<&'a palisade_policy::PolicySet>,
+    /// Errors loading the custom policies (reported with the scan's tool errors).
+    pub policy_errors: &'a [ToolError],
 }
 
 struct Loaded {
@@ -132,13 +136,27 @@ struct Checked {
     comments: Vec<InlineIgnore>,
 }
 
-fn check_loaded(label: String, l: Loaded, ns_index: &NamespaceIndex, opts: &ScanOptions) -> Checked {
+fn check_loaded(
+    label: String,
+    l: Loaded,
+    ns_index: &NamespaceIndex,
+    opts: &ScanOptions,
+    policies: Option<&palisade_policy::Evaluator>,
+) -> Checked {
     let mut batch = palisade_core::scan::check_batch(opts.engine, opts.params, ns_index, &l.objects);
     batch.index.aks.extend(l.aks);
+    let mut errors = l.errors;
+    if let Some(ev) = policies {
+        for obj in &l.objects {
+            let out = ev.check(&palisade_policy::Review::new(obj));
+            batch.findings.extend(out.findings.into_iter().map(|f| f.finding));
+            errors.extend(out.errors.iter().map(palisade_policy::PolicyError::to_tool_error));
+        }
+    }
     Checked {
         label,
         batch,
-        errors: l.errors,
+        errors,
         documents: l.documents,
         skipped: l.skipped,
         comments: l.comments,
@@ -152,16 +170,19 @@ pub fn run(
     stdin: Option<&[u8]>,
     opts: &ScanOptions,
 ) -> ScanResult {
-    // Phase 1: inputs that may label namespaces are loaded and kept; the rest are only looked at.
+    // Phase 1: inputs that may label namespaces are loaded and kept; the rest are only looked at. Policies that
+    // read data.inventory (or namespace labels) need every object before any is checked: then all are kept.
+    let keep_all = opts.policies.is_some_and(palisade_policy::PolicySet::needs_inventory);
     let first: Vec<Option<Loaded>> = inputs
         .par_iter()
         .map(|input| {
-            let may_label = match input {
-                Input::Stdin => true,
-                Input::File(p, _) => std::fs::File::open(p)
-                    .and_then(|f| read_limited(f, opts.load.max_file_bytes))
-                    .map_or(true, |b| contains(&b, PSA_LABEL_HINT)),
-            };
+            let may_label = keep_all
+                || match input {
+                    Input::Stdin => true,
+                    Input::File(p, _) => std::fs::File::open(p)
+                        .and_then(|f| read_limited(f, opts.load.max_file_bytes))
+                        .map_or(true, |b| contains(&b, PSA_LABEL_HINT)),
+                };
             may_label.then(|| load_input(input, stdin, &opts.load))
         })
         .collect();
@@ -171,6 +192,12 @@ pub fn run(
         .flat_map(|l| l.objects.iter())
         .filter(|_| opts.honour_namespace_labels);
     let ns_index = NamespaceIndex::build(labelled, opts.default_pss);
+    let inventory = if keep_all {
+        palisade_policy::Inventory::from_objects(first.iter().flatten().flat_map(|l| l.objects.iter()), Some("default"))
+    } else {
+        palisade_policy::Inventory::with_default_namespace("default")
+    };
+    let evaluator = opts.policies.filter(|p| !p.is_empty()).map(|p| p.evaluator(&inventory));
 
     // Phase 2: check everything, loading (and dropping) the remaining inputs on the way.
     let checked: Vec<Checked> = inputs
@@ -178,7 +205,7 @@ pub fn run(
         .zip(first.into_par_iter())
         .map(|(input, kept)| {
             let loaded = kept.unwrap_or_else(|| load_input(input, stdin, &opts.load));
-            let checked = check_loaded(input.label(), loaded, &ns_index, opts);
+            let checked = check_loaded(input.label(), loaded, &ns_index, opts, evaluator.as_ref());
             opts.checked.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             checked
         })
@@ -193,6 +220,14 @@ pub fn run(
         kind: "io".into(),
         message: e.message,
     }));
+    result.errors.extend(opts.policy_errors.iter().cloned());
+    if let Some(ev) = &evaluator {
+        result.errors.extend(
+            ev.setup_errors()
+                .iter()
+                .map(palisade_policy::PolicyError::to_tool_error),
+        );
+    }
     let mut findings = Vec::new();
     let mut scan_index = palisade_core::ScanIndex::default();
     let mut suppressions = Suppressions {

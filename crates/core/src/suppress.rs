@@ -63,11 +63,12 @@ impl RuleList {
         )
     }
 
-    /// Whether the list covers `rule`.
+    /// Whether the list covers `rule` (a case-insensitive prefix: custom policy IDs such as
+    /// `K8sRequiredLabels/must-have-owner` are mixed case).
     pub fn covers(&self, rule: &str) -> bool {
         self.0
             .iter()
-            .any(|t| t == "ALL" || t == "*" || rule.starts_with(t.as_str()))
+            .any(|t| t == "ALL" || t == "*" || rule.get(..t.len()).is_some_and(|p| p.eq_ignore_ascii_case(t)))
     }
 }
 
