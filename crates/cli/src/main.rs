@@ -6,6 +6,7 @@ mod discover;
 mod output;
 mod policy;
 mod scan;
+mod webhook;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -47,6 +48,8 @@ enum Command {
     },
     /// Compare two JSON reports: new, fixed and unchanged findings (matched by fingerprint).
     Diff(output::DiffArgs),
+    /// Run the admission webhook (validating and mutating) over the same rules; see docs/webhook.md.
+    Webhook(webhook::WebhookArgs),
     /// Custom policies: run Gatekeeper test suites.
     Policy {
         #[command(subcommand)]
@@ -322,6 +325,7 @@ fn main() -> ExitCode {
         Command::Rules { format } => run_rules(format),
         Command::Rule { id } => run_rule(&id),
         Command::Diff(args) => output::run_diff(&args),
+        Command::Webhook(args) => webhook::run(args),
         Command::Policy { command } => policy::run(command),
     };
     match res {

@@ -63,6 +63,9 @@ pub struct Config {
     pub params: Params,
     /// Exemptions.
     pub exemptions: Vec<Exemption>,
+    /// The `webhook:` section, kept as a tree: the admission webhook (crate palisade-webhook) parses and validates
+    /// it; the scanner ignores it. See docs/webhook.md.
+    pub webhook: Option<Node>,
 }
 
 fn err(node: &Node, message: impl Into<String>) -> ConfigError {
@@ -236,10 +239,11 @@ impl Config {
                         cfg.exemptions.push(ex);
                     }
                 }
+                "webhook" => cfg.webhook = Some(e.value.clone()),
                 other => {
                     return Err(ConfigError {
                         line: e.key_pos.line,
-                        message: format!("unknown key '{other}' (rules, parameters, exemptions)"),
+                        message: format!("unknown key '{other}' (rules, parameters, exemptions, webhook)"),
                     })
                 }
             }

@@ -1,0 +1,594 @@
+//! From an AdmissionReview to a decision: load the object with the scanner's loader, run the scanner's engine,
+//! map each finding to enforce / warn / audit, apply exemptions and the UPDATE rules, and build the response.
+//! No rule logic lives here.
+
+use crate::config::{Action, ControllerPods, WebhookConfig};
+use crate::review::{self, AdmissionRequest, AdmissionResponse, BadReview};
+use palisade_core::config::Exemption;
+use palisade_core::node::{Node, Pos, Value};
+use palisade_core::suppress::Suppressions;
+use palisade_core::{CheckContext, Engine, Finding, K8sObject, NamespaceIndex, Params, PssPolicy};
+use palisade_input::LoadOptions;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Which endpoint a review came to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Endpoint {
+    /// `/validate`: allow or deny, with warnings.
+    Validate,
+    /// `/mutate`: safe mutations as a JSON Patch (never denies).
+    Mutate,
+}
+
+impl Endpoint {
+    /// `validate` or `mutate`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Endpoint::Validate => "validate",
+            Endpoint::Mutate => "mutate",
+        }
+    }
+}
+
+/// The labels of namespaces, as far as the webhook knows them.
+pub trait NamespaceLabels: Send + Sync {
+    /// The `metadata.labels` of namespace `name` (a mapping node), or `None` when unknown.
+    fn labels(&self, name: &str) -> Option<Arc<Node>>;
+}
+
+/// No namespace knowledge (outside a cluster, or the cache is off): every pod is judged at the default policy.
+#[derive(Debug, Default)]
+pub struct NoNamespaces;
+
+impl NamespaceLabels for NoNamespaces {
+    fn labels(&self, _name: &str) -> Option<Arc<Node>> {
+        None
+    }
+}
+
+/// Custom policy findings (Rego / Gatekeeper), judged next to the built-in rules.
+pub trait ExtraPolicy: Send + Sync {
+    /// Findings for `object`, each with the action its policy asks for.
+    fn check(&self, object: &K8sObject, operation: &str) -> Vec<(Finding, Action)>;
+}
+
+/// One finding's fate, for the response, the audit log and the metrics.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Judged {
+    /// Rule ID.
+    pub rule: String,
+    /// Severity.
+    pub severity: String,
+    /// What was decided for it.
+    pub action: Action,
+    /// Why the action differs from the configured one, if it does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub downgraded: Option<&'static str>,
+    /// JSON pointer of the field.
+    pub pointer: String,
+    /// The finding's message (secret values already masked by the rules).
+    pub message: String,
+}
+
+/// What happened to one review.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Record {
+    /// `validate` or `mutate`.
+    pub endpoint: &'static str,
+    /// Request uid.
+    pub uid: String,
+    /// Kind of the object.
+    pub kind: String,
+    /// Namespace.
+    pub namespace: String,
+    /// Name.
+    pub name: String,
+    /// CREATE, UPDATE, ...
+    pub operation: String,
+    /// Dry run: judged the same, no side effects.
+    #[serde(rename = "dryRun")]
+    pub dry_run: bool,
+    /// `allowed`, `denied`, `exempt`, `skipped`, `mutated`, `error`.
+    pub decision: &'static str,
+    /// Why when exempt, skipped or error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The Pod Security policy pods were judged at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pss: Option<String>,
+    /// Findings and their actions.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<Judged>,
+    /// Mutations applied (rule IDs).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub mutations: Vec<String>,
+}
+
+/// A review's answer.
+#[derive(Debug)]
+pub struct Verdict {
+    /// The AdmissionResponse.
+    pub response: AdmissionResponse,
+    /// What happened (logged and counted by the server).
+    pub record: Record,
+}
+
+/// Everything needed to judge requests; shared by every request.
+pub struct Judge {
+    engine: Engine<'static>,
+    params: Params,
+    exemptions: Vec<Exemption>,
+    config: WebhookConfig,
+    load: LoadOptions,
+    enabled: Vec<&'static str>,
+    extra: Option<Box<dyn ExtraPolicy>>,
+}
+
+impl std::fmt::Debug for Judge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Judge")
+            .field("rules", &self.enabled.len())
+            .field("config", &self.config)
+            .finish()
+    }
+}
+
+/// The longest denial message: the API server stores it in events and returns it to clients.
+const MAX_MESSAGE: usize = 8 * 1024;
+
+/// Today's date (UTC) as `YYYY-MM-DD`, for exemption expiry.
+fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+struct Loaded {
+    object: K8sObject,
+}
+
+impl Judge {
+    /// A judge over already selected rules (per-object rules decide; cross-object rules are not run, since one
+    /// object cannot answer them), the configuration's parameters and exemptions, and the webhook settings.
+    pub fn new(
+        rules: Vec<&'static dyn palisade_core::Rule>,
+        severity_overrides: Vec<(String, palisade_core::Severity)>,
+        params: Params,
+        exemptions: Vec<Exemption>,
+        config: WebhookConfig,
+    ) -> Self {
+        let enabled = rules.iter().map(|r| r.meta().id).collect();
+        Self {
+            engine: Engine::new(rules).with_severity_overrides(severity_overrides),
+            params,
+            exemptions,
+            load: LoadOptions {
+                max_file_bytes: u64::try_from(config.max_body_bytes).unwrap_or(u64::MAX),
+                ..LoadOptions::default()
+            },
+            config,
+            enabled,
+            extra: None,
+        }
+    }
+
+    /// Adds custom policies.
+    pub fn with_extra(mut self, extra: Box<dyn ExtraPolicy>) -> Self {
+        self.extra = Some(extra);
+        self
+    }
+
+    /// The webhook settings.
+    pub fn config(&self) -> &WebhookConfig {
+        &self.config
+    }
+
+    /// Judges one AdmissionReview body. `Err` means the body is not an answerable review (HTTP 400).
+    pub fn review(
+        &self,
+        endpoint: Endpoint,
+        body: &[u8],
+        namespaces: &dyn NamespaceLabels,
+    ) -> Result<Verdict, BadReview> {
+        let req = review::parse(body)?;
+        Ok(self.judge(endpoint, &req, namespaces))
+    }
+
+    fn judge(&self, endpoint: Endpoint, req: &AdmissionRequest, namespaces: &dyn NamespaceLabels) -> Verdict {
+        let uid = req.uid.clone().unwrap_or_default();
+        let mut record = Record {
+            endpoint: endpoint.as_str(),
+            uid: uid.clone(),
+            kind: req.kind.kind.clone(),
+            namespace: req.namespace.clone().unwrap_or_default(),
+            name: req.name.clone().unwrap_or_default(),
+            operation: req.operation.clone(),
+            dry_run: req.dry_run.unwrap_or(false),
+            decision: "allowed",
+            reason: None,
+            pss: None,
+            findings: Vec::new(),
+            mutations: Vec::new(),
+        };
+        let allow = |mut record: Record, decision: &'static str, reason: &str| {
+            record.decision = decision;
+            record.reason = Some(reason.to_string());
+            Verdict {
+                response: AdmissionResponse::allow(&uid),
+                record,
+            }
+        };
+        if !matches!(req.operation.as_str(), "CREATE" | "UPDATE") {
+            return allow(record, "skipped", "only CREATE and UPDATE are judged");
+        }
+        if let Some(sub) = req.sub_resource.as_deref().filter(|s| !s.is_empty()) {
+            return allow(record, "skipped", &format!("subresource {sub} is not judged"));
+        }
+        let Some(raw) = review::raw_object(req.object) else {
+            record.decision = "error";
+            return Verdict {
+                response: AdmissionResponse::deny(
+                    &uid,
+                    400,
+                    "BadRequest",
+                    format!("palisade: {} request without request.object", req.operation),
+                ),
+                record,
+            };
+        };
+        let object = match self.load_object(raw, req.namespace.as_deref()) {
+            Ok(o) => o,
+            Err(message) => {
+                record.decision = "error";
+                record.reason = Some(message.clone());
+                return Verdict {
+                    response: AdmissionResponse::deny(&uid, 400, "BadRequest", format!("palisade: {message}")),
+                    record,
+                };
+            }
+        };
+        let obj = &object.object;
+        if record.name.is_empty() {
+            record.name = obj.id.name.clone().unwrap_or_default();
+        }
+        let ns = obj.id.namespace.clone().or_else(|| {
+            // A Namespace is judged with its own name for exemptions.
+            (obj.id.kind == "Namespace").then(|| obj.id.name.clone()).flatten()
+        });
+        if record.namespace.is_empty() {
+            record.namespace = ns.clone().unwrap_or_default();
+        }
+        let ns_labels = ns.as_deref().and_then(|n| namespaces.labels(n));
+        if let Some(n) = ns.as_deref().filter(|n| self.config.namespace_exempt(n)) {
+            return allow(record, "exempt", &format!("namespace {n} is exempt"));
+        }
+        if self.config.labels_exempt(ns_labels.as_deref()) {
+            return allow(record, "exempt", "the namespace carries an exempting label");
+        }
+        if self.config.labels_exempt(obj.labels()) {
+            return allow(record, "exempt", "the object carries an exempting label");
+        }
+        let pss = ns_labels
+            .as_deref()
+            .and_then(|l| NamespaceIndex::policy_from_labels(Some(l)))
+            .unwrap_or(self.config.default_pss);
+        record.pss = Some(format!("{}:{}", pss.level, pss.version));
+        match endpoint {
+            Endpoint::Mutate => self.mutate(req, raw, obj, record),
+            Endpoint::Validate => self.validate(req, obj, pss, record),
+        }
+    }
+
+    /// Loads the object JSON with the scanner's loader (positions and pointers as for a file). The API server
+    /// does not always fill `metadata.namespace` on CREATE; the request's namespace is used then, so namespace
+    /// rules and exemptions see where the object lands.
+    fn load_object(&self, raw: &str, namespace: Option<&str>) -> Result<Loaded, String> {
+        let load = palisade_input::load_file("request.object", raw.as_bytes(), &self.load);
+        if let Some(e) = load.errors.first() {
+            return Err(format!("request.object cannot be read: {}", e.message));
+        }
+        let Some(mut object) = load.objects.into_iter().next() else {
+            return Err("request.object is not a Kubernetes object (apiVersion and kind are required)".into());
+        };
+        if let (None, Some(ns)) = (&object.id.namespace, namespace.filter(|n| !n.is_empty())) {
+            let source = object.source.clone();
+            if let Some(o) = K8sObject::from_node(with_namespace(object.root, ns), source) {
+                object = o;
+            } else {
+                return Err("request.object is not a Kubernetes object".into());
+            }
+        }
+        Ok(Loaded { object })
+    }
+
+    fn findings(&self, obj: &K8sObject, pss: PssPolicy) -> Vec<Finding> {
+        let ctx = CheckContext {
+            pss,
+            params: &self.params,
+        };
+        let mut findings = Vec::new();
+        self.engine.check_object(&ctx, obj, &mut findings);
+        let mut annotations = HashMap::new();
+        if self.config.honour_annotations {
+            if let Some(ignore) = palisade_core::suppress::annotation_ignore(&obj.root) {
+                let key = (
+                    obj.source.file.to_string(),
+                    obj.source.document,
+                    obj.id.kind.clone(),
+                    obj.id.name.clone().unwrap_or_default(),
+                );
+                annotations.insert(key, ignore);
+            }
+        }
+        let suppressions = Suppressions {
+            annotations,
+            exemptions: &self.exemptions,
+            today: if self.exemptions.is_empty() {
+                String::new()
+            } else {
+                today()
+            },
+            inline: self.config.honour_annotations,
+            ..Default::default()
+        };
+        suppressions.apply(findings).0
+    }
+
+    fn validate(&self, req: &AdmissionRequest, obj: &K8sObject, pss: PssPolicy, mut record: Record) -> Verdict {
+        let uid = record.uid.clone();
+        let mut judged: Vec<(Finding, Action, Option<&'static str>)> = self
+            .findings(obj, pss)
+            .into_iter()
+            .map(|f| {
+                let a = self.config.action(f.rule, f.severity);
+                (f, a, None)
+            })
+            .collect();
+        if let Some(extra) = &self.extra {
+            judged.extend(extra.check(obj, &req.operation).into_iter().map(|(f, a)| (f, a, None)));
+        }
+        judged.retain(|(_, a, _)| *a != Action::Off);
+
+        // UPDATE: what the change did not introduce is not re-judged.
+        if req.operation == "UPDATE" {
+            if let Some(old_raw) = review::raw_object(req.old_object) {
+                if let Ok(old) = self.load_object(old_raw, req.namespace.as_deref()) {
+                    let old_findings = self.findings(&old.object, pss);
+                    let template_changed = template_changed(obj, &old.object);
+                    let template_ptr = template_pointer(obj);
+                    for (f, a, why) in judged.iter_mut() {
+                        if *a != Action::Enforce {
+                            continue;
+                        }
+                        let in_template = template_ptr
+                            .as_deref()
+                            .is_some_and(|t| f.location.pointer.starts_with(t));
+                        let pre_existing = old_findings.iter().any(|o| {
+                            o.rule == f.rule && o.location.pointer == f.location.pointer && o.message == f.message
+                        });
+                        if pre_existing && !(in_template && template_changed) {
+                            *a = Action::Warn;
+                            *why = Some("pre-existing: present unchanged before this update");
+                        }
+                    }
+                }
+            }
+        }
+        // Pods a controller creates from a template that was judged when it was written.
+        if self.config.controller_pods == ControllerPods::Warn
+            && obj.id.kind == "Pod"
+            && is_controller_user(&req.user_info.username)
+            && has_controller_owner(obj)
+        {
+            for (_, a, why) in judged.iter_mut() {
+                if *a == Action::Enforce {
+                    *a = Action::Warn;
+                    *why = Some("created by a controller from a judged template");
+                }
+            }
+        }
+
+        let mut denials = Vec::new();
+        let mut warnings = Vec::new();
+        for (f, a, why) in &judged {
+            match a {
+                Action::Enforce => denials.push(f),
+                Action::Warn => warnings.push(warning_text(f, *why)),
+                Action::Audit | Action::Off => {}
+            }
+        }
+        record.findings = judged
+            .iter()
+            .map(|(f, a, why)| Judged {
+                rule: f.rule.to_string(),
+                severity: f.severity.to_string(),
+                action: *a,
+                downgraded: *why,
+                pointer: f.location.pointer.clone(),
+                message: f.message.clone(),
+            })
+            .collect();
+        let mut response = if denials.is_empty() {
+            AdmissionResponse::allow(&uid)
+        } else {
+            record.decision = "denied";
+            AdmissionResponse::deny(&uid, 403, "Forbidden", denial_message(obj, &denials))
+        };
+        response.warnings = warnings;
+        Verdict { response, record }
+    }
+
+    fn mutate(&self, req: &AdmissionRequest, raw: &str, obj: &K8sObject, mut record: Record) -> Verdict {
+        let uid = record.uid.clone();
+        let mut response = AdmissionResponse::allow(&uid);
+        let Some(view) = obj.pod_spec() else {
+            return Verdict { response, record };
+        };
+        if !self.config.mutate {
+            return Verdict { response, record };
+        }
+        // Pods are immutable after creation; a workload is only mutated when its template changes, so a scale
+        // or a label edit never starts a rollout.
+        if req.operation == "UPDATE" {
+            let unchanged = match review::raw_object(req.old_object)
+                .and_then(|old| self.load_object(old, req.namespace.as_deref()).ok())
+            {
+                Some(old) => obj.id.kind == "Pod" || !template_changed(obj, &old.object),
+                None => true,
+            };
+            if unchanged {
+                return Verdict { response, record };
+            }
+        }
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(raw) else {
+            return Verdict { response, record };
+        };
+        let meta_ptr = view
+            .pointer
+            .strip_suffix("/spec")
+            .map(|p| format!("{p}/metadata"))
+            .unwrap_or_else(|| "/metadata".to_string());
+        let on = |rule: &str| self.config.mutation_on(rule) && self.enabled.contains(&rule);
+        let ops = crate::mutate::operations(&value, &view.pointer, &meta_ptr, &on);
+        let ops_text = serde_json::to_string(&ops).unwrap_or_default();
+        let rules: Vec<String> = crate::mutate::MUTATIONS
+            .iter()
+            .filter(|m| ops_mention(&ops_text, m.rule))
+            .map(|m| m.rule.to_string())
+            .collect();
+        if let Some(patch) = crate::mutate::checked_patch(&value, ops) {
+            response.patch_type = Some("JSONPatch".to_string());
+            response.patch = Some(base64::Engine::encode(
+                &base64::engine::general_purpose::STANDARD,
+                patch.as_bytes(),
+            ));
+            record.decision = "mutated";
+            record.mutations = rules;
+        }
+        Verdict { response, record }
+    }
+}
+
+/// Which mutation an operation list contains, by the field it touches.
+fn ops_mention(ops_text: &str, rule: &str) -> bool {
+    match rule {
+        "K8S-021" => ops_text.contains("allowPrivilegeEscalation"),
+        "K8S-024" => ops_text.contains("RuntimeDefault"),
+        "K8S-041" => ops_text.contains("NET_RAW"),
+        _ => false,
+    }
+}
+
+/// The same tree with `metadata.namespace` set.
+fn with_namespace(root: Node, ns: &str) -> Node {
+    let pos = root.pos;
+    let Value::Map(map) = root.value else {
+        return root;
+    };
+    let mut entries = map.into_entries();
+    let ns_node = |p: Pos| Node::new(p, Value::Str(ns.to_string()));
+    match entries.iter_mut().find(|e| e.key == "metadata") {
+        Some(meta) => {
+            let mpos = meta.value.pos;
+            if let Value::Map(m) = &mut meta.value.value {
+                m.insert("namespace".to_string(), mpos, ns_node(mpos));
+            }
+        }
+        None => {
+            let mut m = palisade_core::node::Map::new();
+            m.insert("namespace".to_string(), pos, ns_node(pos));
+            entries.push(palisade_core::node::Entry {
+                key: "metadata".to_string(),
+                key_pos: pos,
+                value: Node::new(pos, Value::Map(m)),
+            });
+        }
+    }
+    Node::new(pos, Value::Map(palisade_core::node::Map::from_unique_entries(entries)))
+}
+
+/// The pointer of the pod template (`/spec/template`, `/spec/jobTemplate/spec/template`), `None` for a Pod (or
+/// an object without a pod spec).
+fn template_pointer(obj: &K8sObject) -> Option<String> {
+    let view = obj.pod_spec()?;
+    let p = view.pointer.strip_suffix("/spec")?;
+    (!p.is_empty()).then(|| p.to_string())
+}
+
+fn node_at<'a>(obj: &'a K8sObject, pointer: &str) -> Option<&'a Node> {
+    let mut node = &obj.root;
+    for token in pointer.split('/').skip(1) {
+        node = node.get(token)?;
+    }
+    Some(node)
+}
+
+/// Whether the pod template differs between the objects (positions ignored).
+fn template_changed(new: &K8sObject, old: &K8sObject) -> bool {
+    let Some(ptr) = template_pointer(new) else {
+        return true;
+    };
+    match (node_at(new, &ptr), node_at(old, &ptr)) {
+        (Some(a), Some(b)) => a.to_json() != b.to_json(),
+        _ => true,
+    }
+}
+
+/// The built-in controllers run as kube-system service accounts (or the controller manager's own user).
+fn is_controller_user(user: &str) -> bool {
+    user.starts_with("system:serviceaccount:kube-system:") || user == "system:kube-controller-manager"
+}
+
+fn has_controller_owner(obj: &K8sObject) -> bool {
+    obj.root
+        .path(&["metadata", "ownerReferences"])
+        .and_then(Node::as_seq)
+        .is_some_and(|refs| {
+            refs.iter()
+                .any(|r| r.get("controller").and_then(Node::as_bool) == Some(true))
+        })
+}
+
+fn warning_text(f: &Finding, why: Option<&str>) -> String {
+    let mut s = format!("{} {} ({}): {}", f.rule, f.name, f.severity, f.message);
+    if let Some(why) = why {
+        s.push_str(&format!(" [{why}]"));
+    }
+    s
+}
+
+fn denial_message(obj: &K8sObject, denials: &[&Finding]) -> String {
+    let ids: Vec<&str> = {
+        let mut v: Vec<&str> = denials.iter().map(|f| f.rule).collect();
+        v.dedup();
+        v
+    };
+    let mut msg = format!("palisade denied {}: {}", obj.id, ids.join(", "));
+    for f in denials {
+        let line = format!(
+            "\n- {} {} ({}) at {}: {} Fix: {}",
+            f.rule, f.name, f.severity, f.location.pointer, f.message, f.remediation
+        );
+        if msg.len() + line.len() > MAX_MESSAGE {
+            msg.push_str("\n- ... (more findings omitted)");
+            break;
+        }
+        msg.push_str(&line);
+    }
+    msg
+}
