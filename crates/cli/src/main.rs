@@ -1,6 +1,7 @@
 //! `palisade`: the command-line front end. Parses arguments, runs the engine through the library crates, prints
 //! a report and sets the exit code (0 clean, 1 findings at or above --fail-on, 2 tool error).
 
+mod cluster;
 mod config;
 mod discover;
 mod output;
@@ -61,7 +62,7 @@ enum Command {
 struct ScanArgs {
     /// Files, directories (recursive; *.yaml, *.yml, *.json, *.tf, *.tfvars; .gitignore honoured) or - for
     /// standard input.
-    #[arg(required_unless_present = "aks")]
+    #[arg(required_unless_present_any = ["aks", "cluster"])]
     paths: Vec<String>,
     /// Also scan a live AKS cluster's configuration, read with `az aks show` (needs the Azure CLI, logged in).
     #[arg(long, value_name = "NAME", requires = "resource_group")]
@@ -69,6 +70,21 @@ struct ScanArgs {
     /// Resource group of the --aks cluster.
     #[arg(long, short = 'g', value_name = "RG", requires = "aks")]
     resource_group: Option<String>,
+    /// Also scan a live cluster through the Kubernetes API (read-only; see docs/live.md).
+    #[arg(long)]
+    cluster: bool,
+    /// Kubeconfig for --cluster (default: $KUBECONFIG, ~/.kube/config, else the in-cluster service account).
+    #[arg(long, value_name = "FILE", requires = "cluster")]
+    kubeconfig: Option<PathBuf>,
+    /// Kubeconfig context for --cluster (default: the current context).
+    #[arg(long, value_name = "NAME", requires = "cluster")]
+    context: Option<String>,
+    /// With --cluster, scan only this namespace (repeatable; default: all namespaces).
+    #[arg(long, short = 'n', value_name = "NS", requires = "cluster")]
+    namespace: Vec<String>,
+    /// With --cluster, kinds the credentials may not list make the scan partial but do not make it exit 2.
+    #[arg(long, requires = "cluster")]
+    allow_partial: bool,
     #[command(flatten)]
     output: output::OutputArgs,
     /// Exit 1 when a finding is at or above this severity (info, low, medium, high, critical).
@@ -172,6 +188,18 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         }
         inputs.push(input);
     }
+    let live = if args.cluster {
+        let live = cluster::read(&cluster::ClusterArgs {
+            kubeconfig: args.kubeconfig.as_deref(),
+            context: args.context.as_deref(),
+            namespaces: &args.namespace,
+            progress: !args.output.no_progress,
+        })?;
+        inputs.extend(live.inputs.iter().cloned());
+        Some(live)
+    } else {
+        None
+    };
     let stdin = if inputs.contains(&discover::Input::Stdin) {
         Some(scan::read_stdin(load.max_file_bytes).context("reading standard input")?)
     } else {
@@ -191,7 +219,10 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         policy_errors: &policy_errors,
     };
     let progress = output::Progress::start(&args.output, inputs.len(), opts.checked.clone());
-    let result = scan::run(&inputs, discover_errors, stdin.as_deref(), &opts);
+    let mut result = scan::run(&inputs, discover_errors, stdin.as_deref(), &opts);
+    if let Some(live) = &live {
+        live.finish(&mut result);
+    }
     if let Some(p) = az_output {
         let _ = std::fs::remove_file(p);
     }
@@ -199,13 +230,17 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
 
     let enabled: Vec<&'static str> = engine.rules().iter().map(|r| r.meta().id).collect();
     let result = output::write(&args.output, result, stdin.as_deref(), &inputs, &enabled)?;
-    Ok(if !result.errors.is_empty() {
-        ExitCode::from(2)
-    } else if result.findings.iter().any(|f| f.severity >= args.fail_on) {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    let allow_partial = args.allow_partial;
+    drop(live);
+    Ok(
+        if result.errors.iter().any(|e| cluster::counts_as_error(e, allow_partial)) {
+            ExitCode::from(2)
+        } else if result.findings.iter().any(|f| f.severity >= args.fail_on) {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        },
+    )
 }
 
 /// Runs `az aks show` for `--aks NAME --resource-group RG` and returns its output as a scan input (saved to a
