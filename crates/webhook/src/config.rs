@@ -146,7 +146,8 @@ impl Default for WebhookConfig {
         Self {
             enforce_at: Severity::High,
             warn_at: Severity::Low,
-            rules: BTreeMap::new(),
+            // A Secret in the cluster carries data by definition: SEC-003 is for manifests in Git, not admission.
+            rules: BTreeMap::from([("SEC-003".to_string(), Action::Off)]),
             exempt_namespaces: DEFAULT_EXEMPT_NAMESPACES.iter().map(|s| s.to_string()).collect(),
             exempt_labels: vec![LabelTerm::parse(DEFAULT_EXEMPT_LABEL)],
             default_pss: PssPolicy {

@@ -1,0 +1,144 @@
+//! Recorded AdmissionReview requests (tests/data/*.request.json) with snapshotted responses and audit records
+//! (tests/data/*.response.json), compared exactly. Regenerate with `PALISADE_UPDATE_SNAPSHOTS=1 cargo test -p
+//! palisade-webhook --test snapshots` and review the diff.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use palisade_core::node::{Node, Pos};
+use palisade_core::Severity;
+use palisade_webhook::{Endpoint, Judge, NamespaceLabels, WebhookConfig};
+use std::path::Path;
+use std::sync::Arc;
+
+/// Two namespaces with Pod Security labels, as the namespace cache would report them.
+struct Labels;
+
+impl NamespaceLabels for Labels {
+    fn labels(&self, name: &str) -> Option<Arc<Node>> {
+        let level = match name {
+            "legacy" => "privileged",
+            "web" => "baseline",
+            "shop" => return Some(Arc::new(Node::from_json(&serde_json::json!({}), Pos::new(0, 0)))),
+            _ => return None,
+        };
+        let labels = serde_json::json!({ "pod-security.kubernetes.io/enforce": level });
+        Some(Arc::new(Node::from_json(&labels, Pos::new(0, 0))))
+    }
+}
+
+/// Every rule `palisade scan` runs by default (all but info), with the default webhook configuration.
+fn judge() -> Judge {
+    let rules = palisade_rules::all()
+        .iter()
+        .copied()
+        .filter(|r| r.meta().severity != Severity::Info)
+        .collect();
+    Judge::new(
+        rules,
+        Vec::new(),
+        palisade_core::Params::default(),
+        Vec::new(),
+        WebhookConfig::default(),
+    )
+}
+
+#[test]
+fn recorded_reviews_match_their_snapshots() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let update = std::env::var_os("PALISADE_UPDATE_SNAPSHOTS").is_some_and(|v| v == "1");
+    let judge = judge();
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().into_string().unwrap();
+            name.strip_suffix(".request.json").map(str::to_string)
+        })
+        .collect();
+    names.sort();
+    assert!(names.len() >= 15, "recorded requests missing from {}", dir.display());
+    let mut failures = Vec::new();
+    for name in &names {
+        let body = std::fs::read(dir.join(format!("{name}.request.json"))).unwrap();
+        let endpoint = if name.starts_with("mutate-") {
+            Endpoint::Mutate
+        } else {
+            Endpoint::Validate
+        };
+        let verdict = judge.review(endpoint, &body, &Labels).unwrap();
+        let mut got = serde_json::to_value(serde_json::json!({
+            "response": verdict.response.clone().into_review(),
+            "record": verdict.record,
+        }))
+        .unwrap();
+        // The patch decoded, so a reviewer can read it.
+        if let Some(p) = verdict.response.patch.as_deref() {
+            use base64::Engine;
+            let bytes = base64::engine::general_purpose::STANDARD.decode(p).unwrap();
+            got["patch (decoded)"] = serde_json::from_slice(&bytes).unwrap();
+        }
+        let text = format!("{}\n", serde_json::to_string_pretty(&got).unwrap());
+        let snap = dir.join(format!("{name}.response.json"));
+        if update {
+            std::fs::write(&snap, &text).unwrap();
+            continue;
+        }
+        match std::fs::read_to_string(&snap) {
+            Ok(want) if want == text => {}
+            Ok(_) => failures.push(format!("{name}: differs from {} (got:\n{text})", snap.display())),
+            Err(_) => failures.push(format!("{name}: no snapshot {}", snap.display())),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{}\n(set PALISADE_UPDATE_SNAPSHOTS=1 to regenerate)",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn secret_values_never_reach_responses() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let body = std::fs::read(dir.join("validate-secret-in-env.request.json")).unwrap();
+    let verdict = judge().review(Endpoint::Validate, &body, &Labels).unwrap();
+    let text = format!(
+        "{}{}",
+        serde_json::to_string(&verdict.response).unwrap(),
+        serde_json::to_string(&verdict.record).unwrap()
+    );
+    assert!(text.contains("SEC-001"), "{text}");
+    assert!(!text.contains("hunter2"), "{text}");
+}
+
+#[test]
+fn webhook_section_is_validated() {
+    let parse = |yaml: &str| {
+        let (docs, err) = palisade_input::parse_documents(yaml.as_bytes(), &Default::default());
+        assert!(err.is_none());
+        let root = docs.into_iter().next().unwrap().root;
+        let known = |id: &str| palisade_rules::all().iter().any(|r| r.meta().id == id);
+        WebhookConfig::from_node(root.get("webhook"), &known)
+    };
+    let cfg = parse("webhook:\n  enforce_at: critical\n  rules: {K8S-040: enforce}\n  mutate: [K8S-021]\n").unwrap();
+    assert_eq!(cfg.enforce_at, Severity::Critical);
+    assert_eq!(
+        cfg.action("K8S-040", Severity::Medium),
+        palisade_webhook::Action::Enforce
+    );
+    assert_eq!(cfg.action("K8S-001", Severity::High), palisade_webhook::Action::Warn);
+    assert!(cfg.mutation_on("K8S-021") && !cfg.mutation_on("K8S-041"));
+    for (bad, want) in [
+        ("webhook:\n  colour: red\n", "line 2: webhook: unknown key 'colour'"),
+        ("webhook:\n  rules: {K8S-999: warn}\n", "unknown rule"),
+        (
+            "webhook:\n  rules: {K8S-001: block}\n",
+            "expected enforce, warn, audit or off",
+        ),
+        ("webhook:\n  mutate: [K8S-001]\n", "has no safe mutation"),
+        (
+            "webhook:\n  enforce_at: low\n  warn_at: high\n",
+            "warn_at must not be above",
+        ),
+    ] {
+        let e = parse(bad).unwrap_err().to_string();
+        assert!(e.contains(want), "{bad}: {e}");
+    }
+}
