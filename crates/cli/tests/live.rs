@@ -469,3 +469,35 @@ fn cluster_and_aks_configuration_in_one_run() {
     assert!(ids.iter().any(|(r, ..)| r == "AKS-090"), "{ids:#?}");
     assert!(ids.iter().any(|(r, ..)| r.starts_with("AKS-0") && r != "AKS-090"));
 }
+
+/// The README's live-cluster commands (`KUBECONFIG=... palisade scan --cluster ...`) run against the test
+/// cluster (its admin kubeconfig replaces the README's) and exit 0 or 1.
+#[test]
+fn readme_live_commands_run() {
+    let Some(cluster) = Cluster::start("live-readme") else {
+        return;
+    };
+    cluster.kubectl_ok(&["apply", "-f", "-"], Some(&manifests("insecure", "shop")));
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let admin = cluster.kubeconfig("admin");
+    let mut ran = 0;
+    for line in readme.lines().map(str::trim) {
+        let Some((_, command)) = line.split_once(" palisade ") else {
+            continue;
+        };
+        if !line.starts_with("KUBECONFIG=") {
+            continue;
+        }
+        let args: Vec<&str> = command.split(" # ").next().unwrap().split_whitespace().collect();
+        let out = palisade(&args, &[("KUBECONFIG", admin.to_str().unwrap())]);
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "`{line}` exited {:?}: {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!out.stdout.is_empty(), "`{line}` printed nothing");
+        ran += 1;
+    }
+    assert!(ran >= 3, "only {ran} README live commands found");
+}
