@@ -284,7 +284,46 @@ fn bad_input_gets_clear_errors_and_tls_reloads() {
         "{metrics}"
     );
 
+    // Graceful shutdown: a request still uploading when SIGTERM arrives is answered before the process exits.
+    let mut review: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../webhook/tests/data/validate-privileged-pod.request.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    review["request"]["object"]["metadata"]["annotations"] = serde_json::json!({ "padding": "x".repeat(24 * 1024) });
+    let slow = write("slow.json", &serde_json::to_vec(&review).unwrap());
+    let slow_arg = format!("@{}", slow.display());
+    let url = w.url("/validate");
+    let in_flight = Command::new("curl")
+        .args([
+            "-sS",
+            "--http1.1",
+            "--limit-rate",
+            "16K",
+            "-o",
+            "-",
+            "-w",
+            "\n%{http_code}",
+            "--cacert",
+        ])
+        .arg(&ca2)
+        .args(["-X", "POST", "--data-binary", &slow_arg, &url])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
     let status = w.terminate();
+    let out = in_flight.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.trim_end().ends_with("200"),
+        "in-flight request not answered: {text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("K8S-001"), "{text}");
     assert!(status.success(), "exit status after SIGTERM: {status}");
 }
 
