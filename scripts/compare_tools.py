@@ -22,8 +22,8 @@ Where each tool's expectation comes from:
   Critical/Warning (1, 5) = fail, AllOK (10) = pass, other grades are skipped. The fixture is `score/testdata/<file>`.
 - kubesec: kubesec's assets are named after the score they get (`score-0-*` = a critical rule fires); the map
   lists, per asset, the kubesec rule it exercises and the expected verdict, read from the file name and content.
-- Checkov: `tests/kubernetes/checks/example_<Check>/` with the PASSED/FAILED resources of the check's test .py file
-  (only the mapping; not measured yet, see docs/comparison.md).
+- Checkov: `tests/kubernetes/checks/example_<Check>/*-PASSED*.yaml` must pass the check, `*-FAILED*.yaml` must
+  fail it (Checkov's naming convention; its test .py files assert the resulting counts); other files are skipped.
 
 Palisade runs with `--pss-level restricted --pss-ignore-namespace-labels` (fixtures carry no Namespace objects; the
 PSS rules judge every pod at restricted/latest, which is what a PSS-restricted rule means on its own),
@@ -123,11 +123,18 @@ def checkov_fixtures(root: Path, mapping: dict):
     base = root / "tests" / "kubernetes" / "checks"
     if not base.is_dir():
         sys.exit(f"--checkov {root}: no tests/kubernetes/checks folder")
-    for check, spec in sorted(mapping.get("fixtures", {}).items()):
-        for name, expected in sorted(spec.items()):
-            path = base / name
-            if path.is_file():
-                yield check, path, expected, name
+    for check_dir in sorted(p for p in base.iterdir() if p.is_dir() and p.name.startswith("example_")):
+        for f in sorted(check_dir.glob("*.y*ml")):
+            verdict = CHECKOV_VERDICT.search(f.stem)
+            if verdict is None:
+                continue  # e.g. *-UNKOWN.yaml, or files the test counts by resource rather than by file
+            expected = "pass" if verdict.group(1).lower().startswith("pass") else "fail"
+            yield check_dir.name, f, expected, f"{check_dir.name}/{f.name}"
+
+
+# Checkov names its fixtures after the verdict of the check: nginx-deployment-PASSED.yaml, pod-FAILED2.yaml,
+# CronJob-pass.yaml.
+CHECKOV_VERDICT = re.compile(r"(?i)(?:^|[-_])(passed|failed|pass|fail)(?:[-_]?\d*)$")
 
 
 DISCOVER = {
