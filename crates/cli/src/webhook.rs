@@ -39,6 +39,10 @@ pub struct WebhookArgs {
     /// Seconds between SIGTERM (readiness turns off) and closing the listener.
     #[arg(long, value_name = "SECONDS", default_value_t = 2)]
     shutdown_delay_seconds: u64,
+    /// Custom policies: Gatekeeper ConstraintTemplates and constraints, Palisade Rego policies (files or
+    /// directories; repeatable). Constraint enforcement actions apply: deny enforces, warn warns, dryrun audits.
+    #[arg(long = "policy", value_name = "PATH")]
+    policies: Vec<PathBuf>,
     /// Serve /noop, which allows everything without judging (benchmarks only).
     #[arg(long, hide = true)]
     bench_noop: bool,
@@ -72,7 +76,12 @@ pub fn run(args: WebhookArgs) -> Result<ExitCode> {
         .filter_map(|(id, s)| Some((id.clone(), s.severity?)))
         .collect();
     let refresh = webhook.namespace_refresh;
-    let judge = Judge::new(rules, overrides, cfg.params.clone(), cfg.exemptions.clone(), webhook);
+    let mut judge = Judge::new(rules, overrides, cfg.params.clone(), cfg.exemptions.clone(), webhook);
+    if !args.policies.is_empty() {
+        let policies = palisade_webhook::policy::Policies::load(&args.policies).context("loading --policy")?;
+        log_event("policies-loaded", &format!("{} custom policies", policies.len()));
+        judge = judge.with_extra(Box::new(policies));
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

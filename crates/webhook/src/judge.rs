@@ -48,10 +48,26 @@ impl NamespaceLabels for NoNamespaces {
     }
 }
 
+/// What a custom policy sees of a request.
+#[derive(Debug)]
+pub struct PolicyInput<'a> {
+    /// The object under review.
+    pub object: &'a K8sObject,
+    /// CREATE or UPDATE.
+    pub operation: &'a str,
+    /// The old object (UPDATE).
+    pub old_object: Option<&'a serde_json::Value>,
+    /// `{"username": ..., "groups": [...]}`.
+    pub user_info: &'a serde_json::Value,
+    /// The namespace's labels, when known.
+    pub namespace_labels: Option<&'a Node>,
+}
+
 /// Custom policy findings (Rego / Gatekeeper), judged next to the built-in rules.
 pub trait ExtraPolicy: Send + Sync {
-    /// Findings for `object`, each with the action its policy asks for.
-    fn check(&self, object: &K8sObject, operation: &str) -> Vec<(Finding, Action)>;
+    /// Findings for the object, each with the action its policy asks for, and evaluation errors (logged; the
+    /// request is judged on everything else).
+    fn check(&self, input: &PolicyInput) -> (Vec<(Finding, Action)>, Vec<String>);
 }
 
 /// One finding's fate, for the response, the audit log and the metrics.
@@ -104,6 +120,9 @@ pub struct Record {
     /// Mutations applied (rule IDs).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub mutations: Vec<String>,
+    /// Custom policies that failed to evaluate on this object.
+    #[serde(rename = "policyErrors", skip_serializing_if = "Vec::is_empty")]
+    pub policy_errors: Vec<String>,
 }
 
 /// A review's answer.
@@ -224,6 +243,7 @@ impl Judge {
             pss: None,
             findings: Vec::new(),
             mutations: Vec::new(),
+            policy_errors: Vec::new(),
         };
         let allow = |mut record: Record, decision: &'static str, reason: &str| {
             record.decision = decision;
@@ -290,7 +310,7 @@ impl Judge {
         record.pss = Some(format!("{}:{}", pss.level, pss.version));
         match endpoint {
             Endpoint::Mutate => self.mutate(req, raw, obj, record),
-            Endpoint::Validate => self.validate(req, obj, pss, record),
+            Endpoint::Validate => self.validate(req, obj, pss, ns_labels.as_deref(), record),
         }
     }
 
@@ -349,26 +369,66 @@ impl Judge {
         suppressions.apply(findings).0
     }
 
-    fn validate(&self, req: &AdmissionRequest, obj: &K8sObject, pss: PssPolicy, mut record: Record) -> Verdict {
-        let uid = record.uid.clone();
-        let mut judged: Vec<(Finding, Action, Option<&'static str>)> = self
+    /// Built-in findings with their configured actions, plus custom policy findings with theirs.
+    fn judged_findings(
+        &self,
+        req: &AdmissionRequest,
+        obj: &K8sObject,
+        pss: PssPolicy,
+        ns_labels: Option<&Node>,
+        errors: &mut Vec<String>,
+    ) -> Vec<(Finding, Action)> {
+        let mut out: Vec<(Finding, Action)> = self
             .findings(obj, pss)
             .into_iter()
             .map(|f| {
                 let a = self.config.action(f.rule, f.severity);
-                (f, a, None)
+                (f, a)
             })
             .collect();
         if let Some(extra) = &self.extra {
-            judged.extend(extra.check(obj, &req.operation).into_iter().map(|(f, a)| (f, a, None)));
+            let old = review::raw_object(req.old_object).and_then(|o| serde_json::from_str(o).ok());
+            let user = serde_json::json!({"username": req.user_info.username, "groups": req.user_info.groups});
+            let (found, errs) = extra.check(&PolicyInput {
+                object: obj,
+                operation: &req.operation,
+                old_object: old.as_ref(),
+                user_info: &user,
+                namespace_labels: ns_labels,
+            });
+            out.extend(found);
+            errors.extend(errs);
         }
-        judged.retain(|(_, a, _)| *a != Action::Off);
+        out.retain(|(_, a)| *a != Action::Off);
+        out
+    }
+
+    fn validate(
+        &self,
+        req: &AdmissionRequest,
+        obj: &K8sObject,
+        pss: PssPolicy,
+        ns_labels: Option<&Node>,
+        mut record: Record,
+    ) -> Verdict {
+        let uid = record.uid.clone();
+        let mut errors = Vec::new();
+        let mut judged: Vec<(Finding, Action, Option<&'static str>)> = self
+            .judged_findings(req, obj, pss, ns_labels, &mut errors)
+            .into_iter()
+            .map(|(f, a)| (f, a, None))
+            .collect();
+        record.policy_errors = errors;
 
         // UPDATE: what the change did not introduce is not re-judged.
         if req.operation == "UPDATE" {
             if let Some(old_raw) = review::raw_object(req.old_object) {
                 if let Ok(old) = self.load_object(old_raw, req.namespace.as_deref()) {
-                    let old_findings = self.findings(&old.object, pss);
+                    let old_findings: Vec<Finding> = self
+                        .judged_findings(req, &old.object, pss, ns_labels, &mut Vec::new())
+                        .into_iter()
+                        .map(|(f, _)| f)
+                        .collect();
                     let template_changed = template_changed(obj, &old.object);
                     let template_ptr = template_pointer(obj);
                     for (f, a, why) in judged.iter_mut() {

@@ -14,6 +14,7 @@ pub mod judge;
 pub mod metrics;
 pub mod mutate;
 pub mod nscache;
+pub mod policy;
 pub mod review;
 pub mod server;
 

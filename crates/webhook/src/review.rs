@@ -46,6 +46,9 @@ pub struct UserInfo {
     /// User name (`system:serviceaccount:kube-system:replicaset-controller`, ...).
     #[serde(default)]
     pub username: String,
+    /// Groups.
+    #[serde(default)]
+    pub groups: Vec<String>,
 }
 
 /// The request part of an AdmissionReview.

@@ -142,3 +142,90 @@ fn webhook_section_is_validated() {
         assert!(e.contains(want), "{bad}: {e}");
     }
 }
+
+#[test]
+fn custom_policies_apply_their_enforcement_actions() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/policies");
+    let policies = palisade_webhook::policy::Policies::load(&[dir]).unwrap();
+    assert_eq!(policies.len(), 4, "{policies:?}");
+    let judge = judge().with_extra(Box::new(policies));
+    struct Prod;
+    impl NamespaceLabels for Prod {
+        fn labels(&self, name: &str) -> Option<Arc<Node>> {
+            let labels = match name {
+                "shop" => serde_json::json!({"env": "prod"}),
+                _ => serde_json::json!({"env": "dev"}),
+            };
+            Some(Arc::new(Node::from_json(&labels, Pos::new(0, 0))))
+        }
+    }
+    let review = |ns: &str, labels: serde_json::Value, image: &str| {
+        serde_json::to_vec(&serde_json::json!({
+            "apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+            "request": {"uid": "p1", "operation": "CREATE", "namespace": ns,
+                "kind": {"group": "", "version": "v1", "kind": "Pod"},
+                "userInfo": {"username": "alice", "groups": ["dev"]},
+                "object": {"apiVersion": "v1", "kind": "Pod",
+                    "metadata": {"name": "web", "namespace": ns, "labels": labels},
+                    "spec": {"securityContext": {"runAsNonRoot": true, "runAsUser": 20000, "runAsGroup": 20000,
+                                                 "seccompProfile": {"type": "RuntimeDefault"}},
+                             "containers": [{"name": "app", "image": image,
+                                 "resources": {"limits": {"cpu": "1", "memory": "1Gi"}},
+                                 "securityContext": {"allowPrivilegeEscalation": false, "readOnlyRootFilesystem": true,
+                                                     "capabilities": {"drop": ["ALL"]}}}]}}}
+        }))
+        .unwrap()
+    };
+    let pinned =
+        "myregistry.azurecr.io/app:1.0@sha256:0000000000000000000000000000000000000000000000000000000000000000";
+    // Namespace labelled env=prod (namespaceSelector matches): the deny constraint denies, warn warns, dryrun audits.
+    let v = judge
+        .review(
+            Endpoint::Validate,
+            &review("shop", serde_json::json!({}), pinned),
+            &Prod,
+        )
+        .unwrap();
+    let msg = v
+        .response
+        .status
+        .as_ref()
+        .map(|s| s.message.clone())
+        .unwrap_or_default();
+    assert!(!v.response.allowed, "{v:?}");
+    assert!(msg.contains("has no team label (operation CREATE)"), "{msg}");
+    assert!(
+        v.response.warnings.iter().any(|w| w.contains("has no owner label")),
+        "{:?}",
+        v.response.warnings
+    );
+    assert!(!msg.contains("cost-center") && !v.response.warnings.iter().any(|w| w.contains("cost-center")));
+    assert!(v
+        .record
+        .findings
+        .iter()
+        .any(|f| f.message.contains("cost-center") && f.action == palisade_webhook::Action::Audit));
+    // Another namespace: the namespaceSelector does not match; a Rego policy denies the latest tag.
+    let v = judge
+        .review(
+            Endpoint::Validate,
+            &review(
+                "dev",
+                serde_json::json!({"owner": "a", "cost-center": "1"}),
+                "myregistry.azurecr.io/app:latest",
+            ),
+            &Prod,
+        )
+        .unwrap();
+    let msg = v
+        .response
+        .status
+        .as_ref()
+        .map(|s| s.message.clone())
+        .unwrap_or_default();
+    assert!(
+        !v.response.allowed && msg.contains("ORG-901") && !msg.contains("team label"),
+        "{msg}"
+    );
+    assert!(msg.contains("/spec/containers/0/image"), "{msg}");
+}
