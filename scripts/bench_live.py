@@ -4,7 +4,8 @@
 Starts the test kube-apiserver v1.20 (testenv/start.sh; build it first with testenv/build.sh), fills it with a
 generated corpus (../shared/bench/gen_manifests.py, made to fit the 1.20 API: CronJob batch/v1beta1, created with
 `kubectl create --validate=false` so fields 1.20 does not know are dropped by the server), and measures, at two
-sizes, in the same run and interleaved:
+sizes (ClusterIP Services made headless: the test server's service range is a /24), in the same run and
+interleaved:
 
 - `kubectl-1.20 get <every kind the scanner reads> --all-namespaces -o json` (output to /dev/null), and
 - `palisade scan --cluster -f json` (the whole scan: discovery, lists, rules, JSON report).
@@ -121,6 +122,10 @@ def fit_120(text):
         if doc.get("kind") == "CronJob" and doc.get("apiVersion") == "batch/v1":
             doc["apiVersion"] = "batch/v1beta1"
         _fix_pod_specs(doc)
+        # The test server's service range is a /24: ClusterIP Services are made headless so thousands fit.
+        if doc.get("kind") == "Service" and isinstance(doc.get("spec"), dict):
+            if doc["spec"].get("type", "ClusterIP") == "ClusterIP":
+                doc["spec"]["clusterIP"] = "None"
         out.append(yaml.safe_dump(doc, sort_keys=False))
     return "---\n".join(out)
 
@@ -251,7 +256,8 @@ def main():
             f"Measured with `scripts/bench_live.py --objects {args.objects} --small {args.small} --runs {args.runs}` "
             f"(release build), {time.strftime('%Y-%m-%d')}: the test kube-apiserver v1.20 (testenv/, etcd and the API "
             "server on this 2-core machine) filled with a generated corpus (../shared/bench/gen_manifests.py, seed "
-            f"{args.seed}), plus the server's own objects. `kubectl get` lists the same 23 kinds the scanner reads "
+            f"{args.seed}; made to fit 1.20, ClusterIP Services headless as the server's service range is a /24), "
+            "plus the server's own objects. `kubectl get` lists the same 23 kinds the scanner reads "
             "(`--all-namespaces -o json`, output discarded); `palisade scan --cluster -f json` is the whole scan "
             "(discovery, paginated lists, rules, report). Median of the runs, interleaved; CPU is user + system of "
             "the process; peak RSS of the process alone.\n\n"

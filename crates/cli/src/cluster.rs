@@ -46,7 +46,8 @@ pub struct LiveInputs {
     namespaces: Vec<String>,
     /// Labels of the cluster objects.
     labels: std::collections::HashSet<String>,
-    dir: TempDir,
+    /// Removed when dropped, after the reports are written.
+    _dir: TempDir,
 }
 
 /// A private temporary directory, removed on drop.
@@ -173,7 +174,7 @@ fn prepare(snapshot: Snapshot, namespaces: &[String]) -> Result<LiveInputs> {
         warnings,
         namespaces: namespaces.to_vec(),
         labels,
-        dir,
+        _dir: dir,
     })
 }
 
@@ -216,7 +217,6 @@ impl LiveInputs {
         result.errors.extend(self.errors.iter().cloned());
         result.summary.errors = result.errors.len();
         result.warnings.extend(self.warnings.iter().cloned());
-        let _ = &self.dir;
     }
 }
 

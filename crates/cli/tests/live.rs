@@ -277,7 +277,7 @@ subjects: [{apiGroup: rbac.authorization.k8s.io, kind: Group, name: scanners}]
 }
 
 #[test]
-fn token_and_client_certificate_kubeconfigs_secrets_and_controllers() {
+fn token_client_certificate_and_exec_kubeconfigs_secrets_and_controllers() {
     let Some(cluster) = Cluster::start("live-auth") else {
         return;
     };
@@ -325,9 +325,41 @@ fn token_and_client_certificate_kubeconfigs_secrets_and_controllers() {
     );
     cluster.kubectl_ok(&["apply", "-f", "-"], Some(&pod));
 
+    // An exec credential plugin (what kubelogin is for AKS with Entra ID): a script printing an ExecCredential.
+    let token = std::fs::read_to_string(cluster.pki().join("admin.token")).unwrap();
+    let plugin = write_temp(
+        "credential-plugin",
+        &format!(
+            "#!/bin/sh\necho '{{\"apiVersion\":\"client.authentication.k8s.io/v1beta1\",\"kind\":\"ExecCredential\",\
+             \"status\":{{\"token\":\"{}\"}}}}'\n",
+            token.trim()
+        ),
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&plugin, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let exec_kc = write_temp(
+        "exec.kubeconfig",
+        &format!(
+            "apiVersion: v1\nkind: Config\nclusters: [{{name: test, cluster: {{server: \"{}\", certificate-authority: \"{}\"}}}}]\n\
+             users: [{{name: exec, user: {{exec: {{apiVersion: client.authentication.k8s.io/v1beta1, command: \"{}\", \
+             interactiveMode: Never}}}}}}]\ncontexts: [{{name: test, context: {{cluster: test, user: exec}}}}]\n\
+             current-context: test\n",
+            cluster.server(),
+            cluster.pki().join("ca.crt").display(),
+            plugin.display()
+        ),
+    );
+
     let mut reports = Vec::new();
-    for user in ["admin", "certadmin"] {
-        let kc = cluster.kubeconfig(user);
+    for user in ["admin", "certadmin", "exec"] {
+        let kc = if user == "exec" {
+            exec_kc.clone()
+        } else {
+            cluster.kubeconfig(user)
+        };
         let dir = std::env::temp_dir().join(format!("palisade-live-auth-{user}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let (j, s) = (dir.join("r.json"), dir.join("r.sarif"));
@@ -411,6 +443,7 @@ fn token_and_client_certificate_kubeconfigs_secrets_and_controllers() {
         reports[0], reports[1],
         "token and client certificate see the same cluster"
     );
+    assert_eq!(reports[0], reports[2], "token and exec plugin see the same cluster");
 
     // A kubeconfig that does not work is a tool error (exit 2) naming the problem.
     let bad = write_temp(

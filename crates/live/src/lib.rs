@@ -14,8 +14,8 @@ pub mod strip;
 
 use kinds::{KindSpec, ReadMode, KINDS};
 pub use retry::{AttemptError, RetryPolicy};
-use serde_json::{Map, Value};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use serde_json::Value;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -641,20 +641,6 @@ pub fn label(context: &str, namespace: Option<&str>, kind: &str, name: Option<&s
         s.push_str(&encode(part, true));
     }
     s
-}
-
-/// Counts of objects per kind, for a summary line.
-pub fn counts_by_kind(objects: &[LiveObject]) -> BTreeMap<String, usize> {
-    let mut m = BTreeMap::new();
-    for o in objects {
-        *m.entry(o.kind.clone()).or_insert(0) += 1;
-    }
-    m
-}
-
-/// Turns an object map into JSON bytes (exposed for tests of the stripping pipeline).
-pub fn to_json(obj: &Map<String, Value>) -> Vec<u8> {
-    serde_json::to_vec_pretty(obj).unwrap_or_default()
 }
 
 #[cfg(test)]
