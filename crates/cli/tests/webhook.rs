@@ -160,8 +160,14 @@ fn bad_input_gets_clear_errors_and_tls_reloads() {
         let url = w.url("/validate");
         args.push(&url);
         let (code, body) = curl(&ca, &args);
-        assert_eq!(code, 413, "chunked={chunked}: {body}");
-        assert!(body.contains("larger than"), "{body}");
+        if chunked && body.contains("Send failure") {
+            // Without a Content-Length the limit is found while reading; the server answers 413 and closes, and
+            // curl may still be sending the rest: it then reports the closed connection instead of the answer.
+        } else {
+            assert_eq!(code, 413, "chunked={chunked}: {body}");
+            assert!(body.contains("larger than"), "{body}");
+        }
+        assert_eq!(curl(&ca, &[&w.url("/healthz")]).0, 200);
     }
 
     let cases: &[(&str, &[u8], &str)] = &[
