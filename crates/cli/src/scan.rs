@@ -131,6 +131,7 @@ struct Checked {
     label: String,
     batch: palisade_core::scan::BatchResult,
     errors: Vec<ToolError>,
+    not_evaluated: Vec<palisade_core::NotEvaluated>,
     documents: usize,
     skipped: usize,
     comments: Vec<InlineIgnore>,
@@ -146,17 +147,20 @@ fn check_loaded(
     let mut batch = palisade_core::scan::check_batch(opts.engine, opts.params, ns_index, &l.objects);
     batch.index.aks.extend(l.aks);
     let mut errors = l.errors;
+    let mut not_evaluated = Vec::new();
     if let Some(ev) = policies {
         for obj in &l.objects {
             let out = ev.check(&palisade_policy::Review::new(obj));
             batch.findings.extend(out.findings.into_iter().map(|f| f.finding));
             errors.extend(out.errors.iter().map(palisade_policy::PolicyError::to_tool_error));
+            not_evaluated.extend(out.not_evaluated);
         }
     }
     Checked {
         label,
         batch,
         errors,
+        not_evaluated,
         documents: l.documents,
         skipped: l.skipped,
         comments: l.comments,
@@ -236,11 +240,13 @@ pub fn run(
         inline: opts.inline_exemptions,
         ..Default::default()
     };
+    let mut policy_not_evaluated = Vec::new();
     for c in checked {
         result.summary.documents += c.documents;
         result.summary.skipped_documents += c.skipped;
         result.summary.objects += c.batch.objects;
         result.errors.extend(c.errors);
+        policy_not_evaluated.extend(c.not_evaluated);
         findings.extend(c.batch.findings);
         scan_index.extend(c.batch.index);
         suppressions.annotations.extend(c.batch.annotations);
@@ -270,10 +276,11 @@ pub fn run(
     });
     result.summary.count_findings(&findings);
     result.summary.errors = result.errors.len();
-    result.summary.not_evaluated = done.not_evaluated.len();
+    result.summary.not_evaluated = done.not_evaluated.len() + policy_not_evaluated.len();
     result.summary.suppressed = suppressed.len();
     result.findings = findings;
     result.not_evaluated = done.not_evaluated;
+    result.not_evaluated.extend(policy_not_evaluated);
     result.suppressed = suppressed;
     result.warnings = done.warnings;
     result

@@ -148,6 +148,9 @@ pub struct CheckOutput {
     pub findings: Vec<PolicyFinding>,
     /// Policies that failed on this object (runtime error, time limit, invalid selector).
     pub errors: Vec<PolicyError>,
+    /// Constraints that could not be decided for this object: a `namespaceSelector` on an object whose
+    /// Namespace is not in the inventory (Gatekeeper would fail the match too).
+    pub not_evaluated: Vec<palisade_core::NotEvaluated>,
 }
 
 fn read_policy_file(path: &Path) -> Result<Vec<u8>, PolicyError> {
@@ -607,6 +610,7 @@ impl Evaluator<'_> {
         for r in results {
             out.findings.extend(r.findings);
             out.errors.extend(r.errors);
+            out.not_evaluated.extend(r.not_evaluated);
         }
         out
     }
@@ -632,6 +636,14 @@ impl Evaluator<'_> {
             Kind::Constraint { matcher, parameters } => match matcher.matches(target) {
                 Ok(true) => object([("review", gk_review.clone()), ("parameters", parameters.clone())]),
                 Ok(false) => return out,
+                Err(e @ matching::MatchError::MissingNamespace(_)) => {
+                    out.not_evaluated.push(palisade_core::NotEvaluated {
+                        rule: policy.meta.id,
+                        scope: obj.id.to_string(),
+                        reason: format!("{e}: scan the Namespace object too"),
+                    });
+                    return out;
+                }
                 Err(e) => {
                     out.errors
                         .push(error(PolicyErrorKind::Eval, format!("{} {}: {e}", obj.id, policy.file)));
@@ -698,9 +710,14 @@ impl Evaluator<'_> {
             } else {
                 message
             };
+            // A Palisade policy may give the path of the offending field; otherwise the finding points at the
+            // object's name (or its first line).
             let (pos, pointer) = match path {
                 Some(serde_json::Value::Array(steps)) => locate(&obj.root, &steps),
-                _ => (obj.root.pos, String::new()),
+                _ => match obj.root.get("metadata").and_then(|m| m.entry("name")) {
+                    Some(e) => (e.key_pos, "/metadata/name".to_string()),
+                    None => (obj.root.pos, String::new()),
+                },
             };
             out.findings.push(PolicyFinding {
                 finding: Finding {

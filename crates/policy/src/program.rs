@@ -85,8 +85,10 @@ impl Program {
             entry: format!("{package}.{entry_rule}"),
             uses_inventory,
         };
-        // Analysis errors (unsafe variables, recursion, unknown functions) surface on the first evaluation.
+        // Analysis errors (unsafe variables, recursion, unknown functions) surface on the first evaluation: probe
+        // with an empty input, briefly (the probe's own result and runtime errors do not matter).
         program.engine.set_input(Value::new_object());
+        program.engine.set_execution_timer_config(timer(PROBE_LIMIT));
         if let Err(e) = program.engine.eval_rule(program.entry.clone()) {
             let msg = e.to_string();
             if !is_runtime_error(&msg) {
@@ -115,13 +117,11 @@ impl Program {
             data.insert(Value::from("inventory"), inv.clone());
             proto.add_data(Value::from(data)).map_err(|e| e.to_string())?;
         }
-        proto.set_execution_timer_config(ExecutionTimerConfig {
-            limit,
-            check_interval: NonZeroU32::MIN,
-        });
-        // Prepare (analyse, hoist) once, so that clones start prepared.
+        // Prepare (analyse, hoist) once, so that clones start prepared; the warm-up's result does not matter.
+        proto.set_execution_timer_config(timer(PROBE_LIMIT));
         proto.set_input(Value::new_object());
         let _ = proto.eval_rule(self.entry.clone());
+        proto.set_execution_timer_config(timer(limit));
         Ok(Prepared {
             proto,
             entry: self.entry.clone(),
@@ -131,12 +131,23 @@ impl Program {
     }
 }
 
+/// Time given to the evaluations with an empty input that prepare a program.
+const PROBE_LIMIT: Duration = Duration::from_millis(50);
+
+fn timer(limit: Duration) -> ExecutionTimerConfig {
+    ExecutionTimerConfig {
+        limit,
+        check_interval: NonZeroU32::MIN,
+    }
+}
+
 /// Errors that depend on the input rather than on the program (so a compile-time probe may ignore them).
 fn is_runtime_error(msg: &str) -> bool {
-    !(msg.contains("not a valid rule path")
-        || msg.contains("unknown function")
-        || msg.contains("var") && msg.contains("unsafe")
-        || msg.contains("recursion"))
+    msg.contains("exceeded time limit")
+        || !(msg.contains("not a valid rule path")
+            || msg.contains("unknown function")
+            || msg.contains("var") && msg.contains("unsafe")
+            || msg.contains("recursion"))
 }
 
 /// A program ready to evaluate, with a pool of engines.

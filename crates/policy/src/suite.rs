@@ -199,6 +199,9 @@ fn run_case(set: &PolicySet, dir: &Path, case: &Node) -> Outcome {
     if let Some(e) = out.errors.first() {
         return Outcome::Error(e.to_string());
     }
+    if let Some(n) = out.not_evaluated.first() {
+        return Outcome::Error(format!("{} on {}: {}", n.rule, n.scope, n.reason));
+    }
     let messages: Vec<&str> = out.findings.iter().map(|f| f.finding.message.as_str()).collect();
     for (i, a) in case
         .get("assertions")
