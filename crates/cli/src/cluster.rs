@@ -46,6 +46,8 @@ pub struct LiveInputs {
     namespaces: Vec<String>,
     /// Labels of the cluster objects.
     labels: std::collections::HashSet<String>,
+    /// Lists not read: (namespace, kind); `None` for all namespaces or a cluster-scoped kind.
+    gaps: Vec<(Option<String>, String)>,
     /// Removed when dropped, after the reports are written.
     _dir: TempDir,
 }
@@ -174,6 +176,11 @@ fn prepare(snapshot: Snapshot, namespaces: &[String]) -> Result<LiveInputs> {
         warnings,
         namespaces: namespaces.to_vec(),
         labels,
+        gaps: snapshot
+            .gaps
+            .iter()
+            .map(|g| (g.namespace.clone(), g.kind.clone()))
+            .collect(),
         _dir: dir,
     })
 }
@@ -212,11 +219,72 @@ impl LiveInputs {
             result.findings.retain(keep);
             result.suppressed.retain(|s| keep(&s.finding));
         }
+        self.undecide_cross_object_findings(result);
         result.summary.count_findings(&result.findings);
         result.summary.suppressed = result.suppressed.len();
+        result.summary.not_evaluated = result.not_evaluated.len();
         result.errors.extend(self.errors.iter().cloned());
         result.summary.errors = result.errors.len();
         result.warnings.extend(self.warnings.iter().cloned());
+    }
+}
+
+impl LiveInputs {
+    /// The kinds not read that may matter for an object in `namespace` (`None`: a cluster-scoped object).
+    fn missing_for(&self, namespace: Option<&str>) -> Vec<&str> {
+        let mut kinds: Vec<&str> = self
+            .gaps
+            .iter()
+            .filter(|(ns, _)| ns.is_none() || ns.as_deref() == namespace)
+            .map(|(_, k)| k.as_str())
+            .collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        kinds
+    }
+
+    /// A cross-object rule judges an object by others (its namespace's NetworkPolicies, the RBAC that binds its
+    /// service account, ...). When lists were not read, such a verdict may rest on objects that exist but could
+    /// not be seen ("no default-deny policy" while NetworkPolicies were forbidden), so cross-object findings in
+    /// the scope of a gap become "not evaluated" with the missing kinds as the reason. Per-object rules are
+    /// unaffected.
+    fn undecide_cross_object_findings(&self, result: &mut ScanResult) {
+        if self.gaps.is_empty() {
+            return;
+        }
+        let cross: std::collections::HashSet<&str> = palisade_rules::all()
+            .iter()
+            .map(|r| r.meta())
+            .filter(|m| m.target == palisade_core::Target::Index)
+            .map(|m| m.id)
+            .collect();
+        let mut seen = std::collections::HashSet::new();
+        let mut kept = Vec::with_capacity(result.findings.len());
+        for f in std::mem::take(&mut result.findings) {
+            let ns = match (&f.object.namespace, f.object.kind.as_str()) {
+                (Some(ns), _) => Some(ns.as_str()),
+                (None, "Namespace") => f.object.name.as_deref(),
+                (None, _) => None,
+            };
+            let missing = self.missing_for(ns);
+            if !cross.contains(f.rule) || missing.is_empty() {
+                kept.push(f);
+                continue;
+            }
+            let scope = match (&f.object.namespace, &f.object.name) {
+                (Some(ns), Some(name)) => format!("{} {ns}/{name}", f.object.kind),
+                (None, Some(name)) => format!("{} {name}", f.object.kind),
+                _ => f.object.kind.clone(),
+            };
+            if seen.insert((f.rule, scope.clone())) {
+                result.not_evaluated.push(palisade_core::rule::NotEvaluated {
+                    rule: f.rule,
+                    scope,
+                    reason: format!("partial scan: {} could not be read", missing.join(", ")),
+                });
+            }
+        }
+        result.findings = kept;
     }
 }
 

@@ -174,6 +174,7 @@ fn viewer_without_secrets_and_rbac_gets_a_partial_scan() {
         return;
     };
     cluster.kubectl_ok(&["apply", "-f", "-"], Some(&manifests("insecure", "insecure")));
+    cluster.kubectl_ok(&["apply", "-f", "-"], Some(&manifests("hardened", "hardened")));
     // The viewer may read workloads and namespaces, but not Secrets or RBAC.
     let rbac = r#"
 apiVersion: rbac.authorization.k8s.io/v1
@@ -183,8 +184,11 @@ rules:
   - apiGroups: [""]
     resources: [namespaces, pods, services, configmaps, serviceaccounts, limitranges, resourcequotas, replicationcontrollers]
     verbs: [list]
-  - apiGroups: [apps, batch, networking.k8s.io, policy, autoscaling]
+  - apiGroups: [apps, batch, policy, autoscaling]
     resources: ["*"]
+    verbs: [list]
+  - apiGroups: [networking.k8s.io]
+    resources: [ingresses]
     verbs: [list]
 ---
 apiVersion: rbac.authorization.k8s.io/v1
@@ -209,7 +213,14 @@ subjects: [{apiGroup: rbac.authorization.k8s.io, kind: Group, name: scanners}]
             e["file"].as_str().unwrap()
         })
         .collect();
-    for kind in ["Secret", "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding"] {
+    for kind in [
+        "Secret",
+        "Role",
+        "RoleBinding",
+        "ClusterRole",
+        "ClusterRoleBinding",
+        "NetworkPolicy",
+    ] {
         assert!(
             forbidden.contains(format!("cluster://test/{kind}").as_str()),
             "{kind} not reported as forbidden: {forbidden:?}"
@@ -238,6 +249,22 @@ subjects: [{apiGroup: rbac.authorization.k8s.io, kind: Group, name: scanners}]
         .as_array()
         .unwrap();
     assert!(notes.iter().any(|n| n["descriptor"]["id"] == "forbidden"), "{notes:?}");
+
+    // Cross-object rules decide nothing where lists are missing: the hardened namespace has default-deny
+    // NetworkPolicies the viewer cannot see, so "no default-deny policy" would be false. It is "not evaluated".
+    let ids = identities(&report);
+    assert!(
+        !ids.iter().any(|(r, _, _, n)| r == "NET-001" && n == "hardened"),
+        "{ids:#?}"
+    );
+    let not_evaluated = report["not_evaluated"].as_array().unwrap();
+    assert!(
+        not_evaluated.iter().any(|n| n["rule"] == "NET-001"
+            && n["scope"] == "Namespace hardened"
+            && n["reason"].as_str().unwrap().starts_with("partial scan: ")
+            && n["reason"].as_str().unwrap().contains("NetworkPolicy")),
+        "{not_evaluated:#?}"
+    );
 
     // Text says the same, and --allow-partial exits on findings alone (high findings: 1).
     let text = palisade(&["scan", "--cluster", "--kubeconfig", viewer, "--allow-partial"], &[]);
