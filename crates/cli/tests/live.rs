@@ -492,6 +492,7 @@ fn cluster_and_aks_configuration_in_one_run() {
         return;
     };
     cluster.kubectl_ok(&["apply", "-f", "-"], Some(&manifests("hardened", "hardened")));
+    cluster.kubectl_ok(&["apply", "-f", "-"], Some(&manifests("insecure", "insecure")));
     // `az aks show` replaced by the saved example (networkPolicy: none).
     let az = write_temp(
         "az",
@@ -514,12 +515,15 @@ fn cluster_and_aks_configuration_in_one_run() {
             admin.to_str().unwrap(),
             "-n",
             "hardened",
+            "-n",
+            "insecure",
             "--aks",
             "aks1",
             "-g",
             "rg1",
             "-f",
             "json",
+            "examples/insecure/deployment.yaml",
         ],
         &[("PALISADE_AZ", az.to_str().unwrap())],
     );
@@ -528,6 +532,22 @@ fn cluster_and_aks_configuration_in_one_run() {
     // Cross-layer: NetworkPolicies read from the cluster, on a cluster without a network policy engine.
     assert!(ids.iter().any(|(r, ..)| r == "AKS-090"), "{ids:#?}");
     assert!(ids.iter().any(|(r, ..)| r.starts_with("AKS-0") && r != "AKS-090"));
+    // Manifest files in the same run: their findings point at the file, the cluster's at cluster:// labels.
+    let files: BTreeSet<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["location"]["file"].as_str().unwrap())
+        .collect();
+    assert!(files.contains("examples/insecure/deployment.yaml"), "{files:?}");
+    assert!(
+        files.iter().any(|f| f.starts_with("cluster://test/insecure/")),
+        "{files:?}"
+    );
+    assert_eq!(
+        report["summary"]["files"], 2,
+        "the deployment and the az output; cluster objects are not files"
+    );
 }
 
 /// The README's live-cluster commands (`KUBECONFIG=... palisade scan --cluster ...`) run against the test
