@@ -52,6 +52,7 @@ use rayon::prelude::*;
 use regorus::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -102,6 +103,9 @@ pub struct PolicySet {
     programs: Vec<(Arc<Program>, String)>,
     policies: Vec<Policy>,
     limit: Option<Duration>,
+    /// Engines prepared without `data.inventory`, built on first use and shared by every evaluator whose
+    /// inventory a program does not read (so `check` per admission request does not re-prepare them).
+    base: std::sync::OnceLock<Vec<Option<Arc<Prepared>>>>,
 }
 
 /// The object under review, and the admission context Gatekeeper templates may read.
@@ -434,7 +438,18 @@ impl PolicySet {
     /// Sets the wall-clock limit of one evaluation (default [`DEFAULT_EVAL_LIMIT`]).
     pub fn with_eval_limit(mut self, limit: Duration) -> Self {
         self.limit = Some(limit);
+        self.base = Default::default();
         self
+    }
+
+    fn base(&self) -> &[Option<Arc<Prepared>>] {
+        let limit = self.limit.unwrap_or(DEFAULT_EVAL_LIMIT);
+        self.base.get_or_init(|| {
+            self.programs
+                .iter()
+                .map(|(p, _)| p.prepare(None, limit).ok().map(Arc::new))
+                .collect()
+        })
     }
 
     /// True when no policy loaded.
@@ -469,24 +484,30 @@ impl PolicySet {
         let needs = self.programs.iter().any(|(p, _)| p.uses_inventory);
         let inv_value = (needs && !inventory.is_empty()).then(|| inventory.to_value());
         let mut setup_errors = Vec::new();
+        let base = self.base();
         let prepared = self
             .programs
             .iter()
-            .map(|(p, file)| match p.prepare(inv_value.as_ref(), limit) {
-                Ok(pr) => Some(pr),
-                Err(e) => {
-                    setup_errors.push(PolicyError::file(
-                        file,
-                        PolicyErrorKind::Eval,
-                        format!("cannot load data.inventory: {e}"),
-                    ));
-                    None
-                }
+            .enumerate()
+            .map(|(i, (p, file))| match (&inv_value, p.uses_inventory) {
+                (Some(inv), true) => match p.prepare(Some(inv), limit) {
+                    Ok(pr) => Some(Arc::new(pr)),
+                    Err(e) => {
+                        setup_errors.push(PolicyError::file(
+                            file,
+                            PolicyErrorKind::Eval,
+                            format!("cannot load data.inventory: {e}"),
+                        ));
+                        None
+                    }
+                },
+                _ => base.get(i).cloned().flatten(),
             })
             .collect();
         Evaluator {
             set: self,
             inventory,
+            disabled: self.programs.iter().map(|_| AtomicBool::new(false)).collect(),
             prepared,
             setup_errors,
         }
@@ -507,7 +528,9 @@ impl PolicySet {
 pub struct Evaluator<'a> {
     set: &'a PolicySet,
     inventory: &'a Inventory,
-    prepared: Vec<Option<Prepared>>,
+    prepared: Vec<Option<Arc<Prepared>>>,
+    /// Per program: disabled after its first limit error (for this evaluator only).
+    disabled: Vec<AtomicBool>,
     setup_errors: Vec<PolicyError>,
 }
 
@@ -657,10 +680,12 @@ impl Evaluator<'_> {
                 object_value.clone()
             }
         };
-        let Some(Some(prepared)) = self.prepared.get(policy.program) else {
+        let (Some(Some(prepared)), Some(disabled)) =
+            (self.prepared.get(policy.program), self.disabled.get(policy.program))
+        else {
             return out;
         };
-        let result = match prepared.eval(input) {
+        let result = match prepared.eval(input, disabled) {
             Ok(v) => v,
             Err(EvalFailure::Disabled) => return out,
             Err(EvalFailure::Limit(m)) => {

@@ -126,7 +126,6 @@ impl Program {
             proto,
             entry: self.entry.clone(),
             pool: Mutex::new(Vec::new()),
-            disabled: AtomicBool::new(false),
         })
     }
 }
@@ -150,19 +149,19 @@ fn is_runtime_error(msg: &str) -> bool {
             || msg.contains("recursion"))
 }
 
-/// A program ready to evaluate, with a pool of engines.
+/// A program ready to evaluate, with a pool of engines. Shared by every evaluator over the same data.
 #[derive(Debug)]
 pub struct Prepared {
     proto: Engine,
     entry: String,
     pool: Mutex<Vec<Engine>>,
-    disabled: AtomicBool,
 }
 
 impl Prepared {
-    /// Evaluates the entry rule for one input. `Value::Undefined` when the rule is undefined.
-    pub fn eval(&self, input: Value) -> Result<Value, EvalFailure> {
-        if self.disabled.load(Ordering::Relaxed) {
+    /// Evaluates the entry rule for one input (`Value::Undefined` when the rule is undefined). `disabled` is the
+    /// caller's switch for this program: set by the first limit error, after which evaluations are skipped.
+    pub fn eval(&self, input: Value, disabled: &AtomicBool) -> Result<Value, EvalFailure> {
+        if disabled.load(Ordering::Relaxed) {
             return Err(EvalFailure::Disabled);
         }
         let taken = self.pool.lock().ok().and_then(|mut p| p.pop());
@@ -179,7 +178,7 @@ impl Prepared {
                 let limit = e.downcast_ref::<LimitError>().is_some() || e.to_string().contains("exceeded time limit");
                 if limit {
                     // Only the first thread to disable the program reports it.
-                    if self.disabled.swap(true, Ordering::Relaxed) {
+                    if disabled.swap(true, Ordering::Relaxed) {
                         return Err(EvalFailure::Disabled);
                     }
                     return Err(EvalFailure::Limit(e.to_string()));
@@ -187,10 +186,5 @@ impl Prepared {
                 Err(EvalFailure::Error(e.to_string()))
             }
         }
-    }
-
-    /// Whether a limit error disabled the program.
-    pub fn is_disabled(&self) -> bool {
-        self.disabled.load(Ordering::Relaxed)
     }
 }

@@ -245,6 +245,9 @@ fn a_looping_policy_is_stopped_reported_once_and_disabled() {
     assert_eq!(limit_errors, 1, "reported once, then disabled");
     assert_eq!(findings, 20, "the other policy keeps working");
     assert!(start.elapsed() < Duration::from_secs(20), "{:?}", start.elapsed());
+    // The switch belongs to the evaluator (one scan, one admission request's checks): a new one tries again.
+    let out = set.check(&Review::new(&objs[0]), &inv);
+    assert_eq!(out.errors.iter().filter(|e| e.kind == PolicyErrorKind::Limit).count(), 1, "{:?}", out.errors);
 }
 
 #[test]
