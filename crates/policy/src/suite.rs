@@ -185,6 +185,14 @@ fn run_case(set: &PolicySet, dir: &Path, case: &Node) -> Outcome {
         [] => return Outcome::Error(format!("{object}: no Kubernetes object")),
         _ => return Outcome::Error(format!("{object}: {} objects, expected one", objs.len())),
     };
+    // gator accepts an AdmissionReview as the case object: its request gives the operation, the old object and
+    // the user (for templates that exempt UPDATEs or users); a DELETE reviews the old object.
+    let admission = admission_request(obj);
+    let reviewed = match &admission {
+        Some(Ok(a)) => &a.object,
+        Some(Err(e)) => return Outcome::Error(format!("{object}: {e}")),
+        None => obj,
+    };
     let mut inventory = Inventory::new();
     for inv in case.get("inventory").and_then(Node::as_seq).unwrap_or(&[]) {
         let Some(p) = inv.as_str() else {
@@ -195,7 +203,13 @@ fn run_case(set: &PolicySet, dir: &Path, case: &Node) -> Outcome {
             Err(e) => return Outcome::Error(e),
         }
     }
-    let out = set.check(&Review::new(obj), &inventory);
+    let mut review = Review::new(reviewed);
+    if let Some(Ok(a)) = &admission {
+        review.operation = &a.operation;
+        review.old_object = a.old_object.as_ref();
+        review.user_info = a.user_info.as_ref();
+    }
+    let out = set.check(&review, &inventory);
     if let Some(e) = out.errors.first() {
         return Outcome::Error(e.to_string());
     }
@@ -243,6 +257,43 @@ fn run_case(set: &PolicySet, dir: &Path, case: &Node) -> Outcome {
         }
     }
     Outcome::Pass
+}
+
+/// The parts of an AdmissionReview's request a review needs.
+struct Admission {
+    object: K8sObject,
+    operation: String,
+    old_object: Option<serde_json::Value>,
+    user_info: Option<serde_json::Value>,
+}
+
+fn admission_request(obj: &K8sObject) -> Option<Result<Admission, String>> {
+    if obj.id.kind != "AdmissionReview" || !obj.id.api_version.starts_with("admission.k8s.io/") {
+        return None;
+    }
+    let Some(request) = obj.root.get("request") else {
+        return Some(Err("AdmissionReview without request".into()));
+    };
+    let operation = request.get_str("operation").unwrap_or("CREATE").to_string();
+    let present = |key: &str| request.get(key).filter(|n| !n.is_null());
+    let old_object = present("oldObject").map(Node::to_json);
+    let user_info = present("userInfo").map(Node::to_json);
+    let node = match (present("object"), present("oldObject")) {
+        (Some(o), _) => o.clone(),
+        (None, Some(old)) => old.clone(),
+        (None, None) => return Some(Err("AdmissionReview request without object or oldObject".into())),
+    };
+    let source = obj.source.clone();
+    Some(
+        K8sObject::from_node(node, source)
+            .map(|object| Admission {
+                object,
+                operation,
+                old_object,
+                user_info,
+            })
+            .ok_or_else(|| "the AdmissionReview's object has no apiVersion and kind".to_string()),
+    )
 }
 
 fn run_test(dir: &Path, test: &Node) -> TestResult {

@@ -247,7 +247,12 @@ fn a_looping_policy_is_stopped_reported_once_and_disabled() {
     assert!(start.elapsed() < Duration::from_secs(20), "{:?}", start.elapsed());
     // The switch belongs to the evaluator (one scan, one admission request's checks): a new one tries again.
     let out = set.check(&Review::new(&objs[0]), &inv);
-    assert_eq!(out.errors.iter().filter(|e| e.kind == PolicyErrorKind::Limit).count(), 1, "{:?}", out.errors);
+    assert_eq!(
+        out.errors.iter().filter(|e| e.kind == PolicyErrorKind::Limit).count(),
+        1,
+        "{:?}",
+        out.errors
+    );
 }
 
 #[test]
@@ -382,4 +387,30 @@ fn example_suites_pass_and_a_wrong_assertion_fails() {
     assert!(matches!(outcomes[2].1, Outcome::Error(_)), "{outcomes:?}");
     assert_eq!(outcomes[3].1, Outcome::Skip);
     assert_eq!(r.counts(), (1, 1, 1, 1));
+}
+
+#[test]
+fn suite_cases_may_be_admission_reviews() {
+    let dir = TempDir::new("admission");
+    dir.write(
+        "t.yaml",
+        &template(
+            "noupdate",
+            "NoUpdate",
+            "package noupdate\n\nviolation[{\"msg\": msg}] {\n  input.review.operation != \"UPDATE\"\n  not input.review.userInfo.username == \"admin\"\n  msg := sprintf(\"%v of %v\", [input.review.operation, input.review.object.metadata.name])\n}\n",
+        ),
+    );
+    dir.write("c.yaml", &constraint("NoUpdate", "no-update", ""));
+    let review = |op: &str, user: &str| {
+        format!("apiVersion: admission.k8s.io/v1\nkind: AdmissionReview\nrequest:\n  operation: {op}\n  userInfo: {{username: {user}}}\n  object:\n    apiVersion: v1\n    kind: Pod\n    metadata: {{name: p1}}\n  oldObject:\n    apiVersion: v1\n    kind: Pod\n    metadata: {{name: p0}}\n")
+    };
+    dir.write("create.yaml", &review("CREATE", "dev"));
+    dir.write("update.yaml", &review("UPDATE", "dev"));
+    dir.write("admin.yaml", &review("CREATE", "admin"));
+    dir.write(
+        "suite.yaml",
+        "kind: Suite\napiVersion: test.gatekeeper.sh/v1alpha1\ntests:\n- name: t\n  template: t.yaml\n  constraint: c.yaml\n  cases:\n  - name: create\n    object: create.yaml\n    assertions:\n    - violations: 1\n      message: CREATE of p1\n  - name: update\n    object: update.yaml\n    assertions:\n    - violations: no\n  - name: admin\n    object: admin.yaml\n    assertions:\n    - violations: no\n",
+    );
+    let r = run_suite(&dir.0.join("suite.yaml"));
+    assert_eq!(r.counts(), (3, 0, 0, 0), "{r:?}");
 }
