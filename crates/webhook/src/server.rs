@@ -4,6 +4,7 @@
 use crate::judge::{Endpoint, Judge, NamespaceLabels, NoNamespaces};
 use crate::metrics::Metrics;
 use crate::nscache::NamespaceCache;
+use crate::review::AdmissionResponse;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -77,19 +78,45 @@ fn unix_seconds() -> f64 {
         .unwrap_or(0.0)
 }
 
-/// Writes one structured log line (JSON) on stderr.
-pub fn log_event(event: &str, message: &str) {
-    let line = serde_json::json!({"ts": unix_seconds(), "event": event, "message": message});
-    eprintln!("{line}");
+/// Writes one line on stderr with a single write (stderr is unbuffered: formatting straight into it would cost
+/// a system call per fragment), so concurrent lines never interleave.
+fn write_line(mut line: String) {
+    use std::io::Write;
+    line.push('\n');
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
 }
 
+/// Writes one structured log line (JSON) on stderr.
+pub fn log_event(event: &str, message: &str) {
+    write_line(serde_json::json!({"ts": unix_seconds(), "event": event, "message": message}).to_string());
+}
+
+#[derive(serde::Serialize)]
+struct ReviewLine<'a> {
+    ts: f64,
+    event: &'static str,
+    #[serde(flatten)]
+    record: &'a crate::judge::Record,
+}
+
+/// The audit log: denials, exemptions, mutations, unreadable objects, and every request with an `audit`
+/// finding. Requests allowed with warnings only are not logged (the client saw the warnings; metrics count them).
 fn log_review(record: &crate::judge::Record) {
-    let mut v = serde_json::to_value(record).unwrap_or_default();
-    if let Some(m) = v.as_object_mut() {
-        m.insert("ts".into(), serde_json::json!(unix_seconds()));
-        m.insert("event".into(), serde_json::json!("admission"));
+    let audit = record.findings.iter().any(|f| f.action == crate::config::Action::Audit);
+    if !audit
+        && !matches!(record.decision, "denied" | "exempt" | "mutated" | "error")
+        && record.policy_errors.is_empty()
+    {
+        return;
     }
-    eprintln!("{v}");
+    let line = ReviewLine {
+        ts: unix_seconds(),
+        event: "admission",
+        record,
+    };
+    if let Ok(text) = serde_json::to_string(&line) {
+        write_line(text);
+    }
 }
 
 fn text(status: StatusCode, body: String) -> Response {
@@ -157,9 +184,7 @@ async fn admission(state: &AppState, endpoint: Endpoint, headers: HeaderMap, bod
             }
             let body = serde_json::to_vec(&verdict.response.clone().into_review()).unwrap_or_default();
             state.metrics.observe(record, start.elapsed().as_secs_f64());
-            if record.decision != "skipped" && (record.decision != "allowed" || !record.findings.is_empty()) {
-                log_review(record);
-            }
+            log_review(record);
             (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], body).into_response()
         }
     }
@@ -181,16 +206,20 @@ async fn mutate(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bo
     admission(&state, Endpoint::Mutate, headers, body).await
 }
 
-/// Reads the body and allows without judging: the server stack alone, for benchmarks.
+/// What a webhook that judges nothing must still do: read the review and allow it, echoing its uid. The server
+/// stack alone, for benchmarks.
 async fn noop(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Body) -> Response {
-    match read_body(&state, &headers, body).await {
-        Err(resp) => resp,
-        Ok(_) => (
-            StatusCode::OK,
-            [(header::CONTENT_TYPE, "application/json")],
-            r#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":"","allowed":true}}"#,
-        )
-            .into_response(),
+    let bytes = match read_body(&state, &headers, body).await {
+        Err(resp) => return resp,
+        Ok(b) => b,
+    };
+    match crate::review::parse(&bytes) {
+        Err(e) => text(StatusCode::BAD_REQUEST, format!("{e}\n")),
+        Ok(req) => {
+            let response = AdmissionResponse::allow(req.uid.as_deref().unwrap_or_default()).into_review();
+            let body = serde_json::to_vec(&response).unwrap_or_default();
+            (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+        }
     }
 }
 

@@ -1,0 +1,52 @@
+//! Times the judge alone (no HTTP, no TLS) on one AdmissionReview body: `cargo run --release -p palisade-webhook
+//! --example judge_loop -- BODY.json [ITERATIONS]`. Used to see where admission time goes (scripts/bench_webhook.py
+//! measures the whole server).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use palisade_core::Severity;
+use palisade_webhook::{Endpoint, Judge, NoNamespaces, WebhookConfig};
+use std::time::Instant;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let body = std::fs::read(&args[1]).unwrap();
+    let n: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(20_000);
+    let rules = palisade_rules::all()
+        .iter()
+        .copied()
+        .filter(|r| r.meta().severity != Severity::Info)
+        .collect();
+    let judge = Judge::new(
+        rules,
+        Vec::new(),
+        Default::default(),
+        Vec::new(),
+        WebhookConfig::default(),
+    );
+    let t = Instant::now();
+    let mut sink = 0usize;
+    for _ in 0..n {
+        let v = judge.review(Endpoint::Validate, &body, &NoNamespaces).unwrap();
+        sink += v.record.findings.len();
+    }
+    let per = t.elapsed().as_secs_f64() / n as f64;
+    println!("validate: {:.1} us per review ({sink} findings total)", per * 1e6);
+    let t = Instant::now();
+    for _ in 0..n {
+        let v = judge.review(Endpoint::Mutate, &body, &NoNamespaces).unwrap();
+        sink += v.record.mutations.len();
+    }
+    println!(
+        "mutate: {:.1} us per review",
+        t.elapsed().as_secs_f64() / n as f64 * 1e6
+    );
+    let t = Instant::now();
+    for _ in 0..n {
+        let v = serde_json::from_slice::<serde_json::Value>(&body).unwrap();
+        sink += v.as_object().map_or(0, |o| o.len());
+    }
+    println!(
+        "serde_json::Value parse alone: {:.1} us ({sink})",
+        t.elapsed().as_secs_f64() / n as f64 * 1e6
+    );
+}

@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""Benchmark `palisade webhook`: latency at fixed request rates and maximum throughput over TLS, with the full
+default rule set, against a no-op handler on the same server stack (`--bench-noop`, path /noop), and RSS before
+and after. Not a test: prints a Markdown table (docs/benchmarks.md).
+
+Needs the load generator `oha` (`cargo install oha`) and openssl (the certificates come from testenv/certs.sh).
+
+  scripts/bench_webhook.py                      # 10 s per run
+  scripts/bench_webhook.py --duration 600       # the 10-minute memory run
+  scripts/bench_webhook.py --binary target/release/palisade --rates 500,1000,2000
+"""
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DIGEST = "@sha256:" + "a" * 64
+
+
+def container(name, image, port):
+    return {
+        "name": name,
+        "image": f"myregistry.azurecr.io/{image}:1.4.2{DIGEST}",
+        "ports": [{"name": "http", "containerPort": port, "protocol": "TCP"}],
+        "env": [
+            {"name": "LOG_LEVEL", "value": "info"},
+            {"name": "DB_HOST", "value": "postgres.shop.svc.cluster.local"},
+            {"name": "DB_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "db", "key": "password"}}},
+        ],
+        "resources": {"requests": {"cpu": "100m", "memory": "128Mi"}, "limits": {"cpu": "500m", "memory": "256Mi"}},
+        "livenessProbe": {"httpGet": {"path": "/healthz", "port": "http"}, "periodSeconds": 10},
+        "readinessProbe": {"httpGet": {"path": "/ready", "port": "http"}, "periodSeconds": 5},
+        "securityContext": {
+            "allowPrivilegeEscalation": False,
+            "readOnlyRootFilesystem": True,
+            "capabilities": {"drop": ["ALL"]},
+        },
+        "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}, {"name": "config", "mountPath": "/etc/app"}],
+    }
+
+
+def deployment():
+    labels = {"app.kubernetes.io/name": "orders", "app.kubernetes.io/part-of": "shop", "team": "payments"}
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "orders", "namespace": "shop", "labels": labels,
+                     "annotations": {"deployment.kubernetes.io/revision": "7"}},
+        "spec": {
+            "replicas": 3,
+            "selector": {"matchLabels": {"app.kubernetes.io/name": "orders"}},
+            "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}},
+            "template": {
+                "metadata": {"labels": labels},
+                "spec": {
+                    "serviceAccountName": "orders",
+                    "automountServiceAccountToken": False,
+                    "securityContext": {"runAsNonRoot": True, "runAsUser": 10001, "runAsGroup": 10001,
+                                        "fsGroup": 10001, "seccompProfile": {"type": "RuntimeDefault"}},
+                    "containers": [container("orders", "shop/orders", 8080), container("sidecar", "shop/envoy", 9901)],
+                    "volumes": [{"name": "tmp", "emptyDir": {}}, {"name": "config", "configMap": {"name": "orders"}}],
+                },
+            },
+        },
+    }
+
+
+def review(obj, uid="bench", op="CREATE"):
+    return {
+        "apiVersion": "admission.k8s.io/v1",
+        "kind": "AdmissionReview",
+        "request": {
+            "uid": uid,
+            "kind": {"group": "apps", "version": "v1", "kind": obj["kind"]},
+            "resource": {"group": "apps", "version": "v1", "resource": "deployments"},
+            "requestKind": {"group": "apps", "version": "v1", "kind": obj["kind"]},
+            "name": obj["metadata"]["name"],
+            "namespace": obj["metadata"]["namespace"],
+            "operation": op,
+            "userInfo": {"username": "system:serviceaccount:argocd:argocd-application-controller",
+                         "groups": ["system:serviceaccounts", "system:authenticated"]},
+            "object": obj,
+            "oldObject": None,
+            "dryRun": False,
+            "options": {"apiVersion": "meta.k8s.io/v1", "kind": "CreateOptions", "fieldManager": "argocd"},
+        },
+    }
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def oha(url, body, duration, rate=None, conns=50):
+    cmd = ["oha", "--no-tui", "--output-format", "json", "--insecure", "-m", "POST", "-T", "application/json",
+           "-D", body, "-z", f"{duration}s", "-c", str(conns)]
+    if rate:
+        cmd += ["-q", str(rate)]
+    out = subprocess.run(cmd + [url], check=True, capture_output=True, text=True).stdout
+    r = json.loads(out)
+    pct = r.get("latencyPercentiles", {})
+    codes = r.get("statusCodeDistribution", {})
+    return {
+        "rps": r["summary"]["requestsPerSec"],
+        "p50": pct.get("p50", 0) * 1000,
+        "p99": pct.get("p99", 0) * 1000,
+        "ok": sum(v for k, v in codes.items() if k == "200"),
+        "other": sum(v for k, v in codes.items() if k != "200"),
+    }
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--binary", default=os.path.join(ROOT, "target/release/palisade"))
+    ap.add_argument("--duration", type=int, default=10, help="seconds per fixed-rate and throughput run")
+    ap.add_argument("--rates", default="1000", help="comma-separated fixed request rates")
+    ap.add_argument("--port", type=int, default=18443)
+    args = ap.parse_args()
+    if not shutil.which("oha"):
+        sys.exit("oha not found: cargo install oha")
+    tmp = tempfile.mkdtemp(prefix="palisade-bench-webhook-")
+    subprocess.run(["bash", os.path.join(ROOT, "testenv/certs.sh"), os.path.join(tmp, "pki")], check=True)
+    bodies = {}
+    dep = deployment()
+    bodies["Deployment, 2 containers (allowed, warnings)"] = review(dep)
+    priv = json.loads(json.dumps(dep))
+    priv["spec"]["template"]["spec"]["containers"][0]["securityContext"] = {"privileged": True}
+    bodies["Deployment, privileged (denied)"] = review(priv)
+    paths = {}
+    for i, (name, body) in enumerate(bodies.items()):
+        p = os.path.join(tmp, f"body{i}.json")
+        with open(p, "w") as f:
+            json.dump(body, f)
+        paths[name] = p
+    log = open(os.path.join(tmp, "webhook.log"), "w")
+    pki = os.path.join(tmp, "pki")
+    server = subprocess.Popen([args.binary, "webhook", "--tls-cert", f"{pki}/webhook.crt", "--tls-key",
+                               f"{pki}/webhook.key", "--listen", f"127.0.0.1:{args.port}", "--no-namespace-cache",
+                               "--bench-noop", "--shutdown-delay-seconds", "0"], stderr=log)
+    base = f"https://127.0.0.1:{args.port}"
+    for _ in range(100):
+        if "listening" in open(os.path.join(tmp, "webhook.log")).read():
+            break
+        time.sleep(0.1)
+    rss_start = rss_kib(server.pid)
+    sizes = {n: os.path.getsize(p) for n, p in paths.items()}
+    rows = []
+    try:
+        first = next(iter(paths.values()))
+        oha(f"{base}/validate", first, 3)  # warm-up
+        rss_warm = rss_kib(server.pid)
+        for name, p in paths.items():
+            for rate in [int(r) for r in args.rates.split(",")]:
+                # Few long-lived connections, as the API server keeps (HTTP keep-alive): TLS handshakes are not
+                # what is measured at a fixed rate.
+                r = oha(f"{base}/validate", p, args.duration, rate=rate, conns=8)
+                rows.append((f"/validate, {name}, {sizes[name]} B", f"{rate}/s", r))
+        for name, p in paths.items():
+            r = oha(f"{base}/validate", p, args.duration)
+            rows.append((f"/validate, {name}", "max", r))
+        r = oha(f"{base}/mutate", first, args.duration)
+        rows.append(("/mutate, Deployment", "max", r))
+        noop = oha(f"{base}/noop", first, args.duration)
+        rows.append(("/noop (server stack only), same body", "max", noop))
+        rss_end = rss_kib(server.pid)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    print(f"\n{os.cpu_count()} cores; server and oha share them; HTTP/1.1 over TLS 1.3; fixed rates with 8 "
+          f"connections, max throughput with 50; {args.duration} s per run\n")
+    print("| run | rate | achieved req/s | p50 ms | p99 ms | 200 | other |")
+    print("|---|---|---|---|---|---|---|")
+    for name, rate, r in rows:
+        print(f"| {name} | {rate} | {r['rps']:.0f} | {r['p50']:.3f} | {r['p99']:.3f} | {r['ok']} | {r['other']} |")
+    full = [r for n, rate, r in rows if rate == "max" and n.startswith("/validate")][0]
+    print(f"\nmax throughput /validate (allowed Deployment) vs /noop: {full['rps']:.0f} / {noop['rps']:.0f} = "
+          f"{100 * full['rps'] / noop['rps']:.0f}%")
+    print(f"RSS: start {rss_start / 1024:.1f} MiB, after warm-up {rss_warm / 1024:.1f} MiB, "
+          f"end {rss_end / 1024:.1f} MiB")
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
