@@ -253,3 +253,46 @@ fn verify_runs_suites_with_exit_codes() {
     let out = palisade(&["policy", "verify", passing.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
 }
+
+/// SARIF with custom findings is valid against the official schema (from ../shared or PALISADE_SHARED) and
+/// describes each custom rule.
+#[test]
+fn sarif_with_custom_findings_is_schema_valid() {
+    let dir = TempDir::new("sarif");
+    let file = dir.write("deploy.yaml", WORKLOAD);
+    let out = palisade(&[
+        "scan",
+        "--format",
+        "sarif",
+        "--policy",
+        "examples/policies",
+        file.to_str().unwrap(),
+    ]);
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    assert!(
+        rules.iter().any(|r| r["id"] == "PalisadeRequiredLabels/team-label"),
+        "{rules:?}"
+    );
+    assert!(rules.iter().any(|r| r["id"] == "ORG-001"), "{rules:?}");
+    let shared = std::env::var_os("PALISADE_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared"));
+    let schema_path = shared.join("schemas/sarif-schema-2.1.0.json");
+    if !schema_path.is_file() {
+        assert!(
+            std::env::var("PALISADE_REQUIRE_SHARED").as_deref() != Ok("1"),
+            "PALISADE_REQUIRE_SHARED=1 but {} is missing",
+            schema_path.display()
+        );
+        eprintln!(
+            "skipping SARIF schema validation: {} not found (set PALISADE_SHARED)",
+            schema_path.display()
+        );
+        return;
+    }
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(&schema_path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&sarif).take(5).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+}
