@@ -296,3 +296,33 @@ fn sarif_with_custom_findings_is_schema_valid() {
     let errors: Vec<String> = validator.iter_errors(&sarif).take(5).map(|e| e.to_string()).collect();
     assert!(errors.is_empty(), "{errors:?}");
 }
+
+#[test]
+fn a_looping_policy_is_a_tool_error_and_does_not_stall_the_scan() {
+    let dir = TempDir::new("loop");
+    dir.write(
+        "spin.rego",
+        "package spin\n\nimport rego.v1\n\nmetadata := {\"id\": \"SPIN-1\", \"title\": \"never ends\"}\n\ndeny contains \"never\" if {\n\tn := count([x | some a in numbers.range(1, 100000); some b in numbers.range(1, 100000); x := a * b])\n\tn < 0\n}\n",
+    );
+    let manifests: String = (0..50)
+        .map(|i| format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{i}\n---\n"))
+        .collect();
+    let file = dir.write("many.yaml", &manifests);
+    let start = std::time::Instant::now();
+    let (out, v) = scan_json(&[
+        "--policy",
+        dir.0.join("spin.rego").to_str().unwrap(),
+        file.to_str().unwrap(),
+    ]);
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(60),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let errors = v["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "reported once: {errors:?}");
+    assert_eq!(errors[0]["kind"], "policy-limit");
+    assert!(errors[0]["message"].as_str().unwrap().contains("SPIN-1"), "{errors:?}");
+    assert_eq!(v["summary"]["objects"], 50);
+}
