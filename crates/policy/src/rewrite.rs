@@ -30,15 +30,32 @@ fn code_part(line: &str) -> &str {
     line
 }
 
+/// Keywords after which an expression continues on the next line.
+const CONTINUING_KEYWORDS: &[&str] = &[
+    "not", "some", "in", "with", "as", "else", "if", "contains", "every", "default",
+];
+
+/// Whether code ending this way is a complete term that regorus would call with a `(` on the next line.
+fn ends_with_callable_term(code: &str) -> bool {
+    let Some(last) = code.chars().last() else { return false };
+    if !(last.is_ascii_alphanumeric() || last == '_') {
+        return false;
+    }
+    let word_start = code
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .map_or(0, |i| i + 1);
+    let word = code.get(word_start..).unwrap_or("");
+    !CONTINUING_KEYWORDS.contains(&word)
+}
+
 fn separate_paren_lines(src: &str) -> String {
     let mut out = String::with_capacity(src.len() + 16);
-    let mut prev_code_end: Option<char> = None;
+    let mut prev_callable = false;
     let mut in_raw = false;
     for line in src.split_inclusive('\n') {
         let trimmed = line.trim_start();
         let starts_paren = !in_raw && trimmed.starts_with('(');
-        let continues_term = prev_code_end.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
-        if starts_paren && continues_term {
+        if starts_paren && prev_callable {
             let indent = line.len() - trimmed.len();
             out.push_str(line.get(..indent).unwrap_or(""));
             out.push_str("true; ");
@@ -51,7 +68,7 @@ fn separate_paren_lines(src: &str) -> String {
         }
         let code = code_part(line).trim_end();
         if !code.is_empty() {
-            prev_code_end = code.chars().last();
+            prev_callable = ends_with_callable_term(code);
         }
     }
     out
@@ -157,6 +174,8 @@ mod tests {
         // Continuations stay continuations.
         let cont = "package t\nx := y {\n  y := 1 +\n    (2 * 3)\n}\n";
         assert_eq!(rewrite(cont), cont);
+        let after_not = "package t\nq {\n  not\n    (input.a == 1)\n}\n";
+        assert_eq!(rewrite(after_not), after_not);
         assert_eq!(eval(cont, "{}", "data.t.x"), "7");
     }
 
