@@ -177,6 +177,23 @@ impl AdmissionResponse {
         }
     }
 
+    /// The whole AdmissionReview carrying this response, serialized (without building a JSON tree first).
+    pub fn review_bytes(&self) -> Vec<u8> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Out<'a> {
+            api_version: &'static str,
+            kind: &'static str,
+            response: &'a AdmissionResponse,
+        }
+        serde_json::to_vec(&Out {
+            api_version: "admission.k8s.io/v1",
+            kind: "AdmissionReview",
+            response: self,
+        })
+        .unwrap_or_default()
+    }
+
     /// The whole AdmissionReview carrying this response.
     pub fn into_review(self) -> serde_json::Value {
         serde_json::json!({
@@ -209,6 +226,9 @@ mod tests {
             Some(BadReview::MissingUid)
         );
         let r = parse(br#"{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u","operation":"DELETE","object":null}}"#).unwrap();
+        let bytes = AdmissionResponse::allow("u").review_bytes();
+        let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(v, AdmissionResponse::allow("u").into_review());
         assert!(raw_object(r.object).is_none());
     }
 }

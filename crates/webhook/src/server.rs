@@ -182,7 +182,7 @@ async fn admission(state: &AppState, endpoint: Endpoint, headers: HeaderMap, bod
                     cache.set(&name, &labels);
                 }
             }
-            let body = serde_json::to_vec(&verdict.response.clone().into_review()).unwrap_or_default();
+            let body = verdict.response.review_bytes();
             state.metrics.observe(record, start.elapsed().as_secs_f64());
             log_review(record);
             (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], body).into_response()
@@ -216,8 +216,7 @@ async fn noop(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Body
     match crate::review::parse(&bytes) {
         Err(e) => text(StatusCode::BAD_REQUEST, format!("{e}\n")),
         Ok(req) => {
-            let response = AdmissionResponse::allow(req.uid.as_deref().unwrap_or_default()).into_review();
-            let body = serde_json::to_vec(&response).unwrap_or_default();
+            let body = AdmissionResponse::allow(req.uid.as_deref().unwrap_or_default()).review_bytes();
             (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], body).into_response()
         }
     }
