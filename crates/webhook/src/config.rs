@@ -226,11 +226,12 @@ impl WebhookConfig {
                                 message: format!("webhook.rules: unknown rule '{}'", r.key),
                             });
                         }
-                        let action = r
-                            .value
-                            .as_str()
-                            .and_then(Action::parse)
-                            .ok_or_else(|| err(&r.value, "webhook.rules: expected enforce, warn, audit or off"))?;
+                        // An unquoted `off` is the boolean false in YAML 1.1.
+                        let action = match r.value.as_bool() {
+                            Some(false) => Some(Action::Off),
+                            _ => r.value.as_str().and_then(Action::parse),
+                        }
+                        .ok_or_else(|| err(&r.value, "webhook.rules: expected enforce, warn, audit or off"))?;
                         cfg.rules.insert(id, action);
                     }
                 }

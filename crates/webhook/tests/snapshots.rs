@@ -125,6 +125,13 @@ fn webhook_section_is_validated() {
     );
     assert_eq!(cfg.action("K8S-001", Severity::High), palisade_webhook::Action::Warn);
     assert!(cfg.mutation_on("K8S-021") && !cfg.mutation_on("K8S-041"));
+    let cfg = parse("webhook:\n  rules: {K8S-001: off, K8S-002: warn}\n").unwrap();
+    assert_eq!(cfg.action("K8S-001", Severity::Critical), palisade_webhook::Action::Off);
+    assert_eq!(
+        cfg.action("SEC-003", Severity::High),
+        palisade_webhook::Action::Off,
+        "defaults kept"
+    );
     for (bad, want) in [
         ("webhook:\n  colour: red\n", "line 2: webhook: unknown key 'colour'"),
         ("webhook:\n  rules: {K8S-999: warn}\n", "unknown rule"),
