@@ -374,7 +374,15 @@ fn end_to_end_against_a_real_api_server() {
     let w = Webhook::start(
         &pki,
         dir.join("webhook.log"),
-        &["--kubeconfig", kubeconfig.to_str().unwrap()],
+        &[
+            "--kubeconfig",
+            kubeconfig.to_str().unwrap(),
+            "--policy",
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../webhook/tests/policies")
+                .to_str()
+                .unwrap(),
+        ],
     );
     let ca_b64 = {
         use std::io::Read;
@@ -450,6 +458,7 @@ fn end_to_end_against_a_real_api_server() {
     );
     assert!(ok, "{out}\n{}", w.log());
     assert!(out.contains("Warning: K8S-040"), "{out}");
+    assert!(out.contains("has no owner label"), "warn constraint: {out}");
     let stored: serde_json::Value =
         serde_json::from_str(&cluster.kubectl_ok(&["-n", "shop", "get", "pod", "plain", "-o", "json"], None)).unwrap();
     let sc = &stored["spec"]["containers"][0]["securityContext"];
@@ -463,6 +472,17 @@ fn end_to_end_against_a_real_api_server() {
         stored["spec"]["securityContext"]["runAsUser"], 20000,
         "user values kept: {stored}"
     );
+
+    // Custom policies (--policy): a Rego policy denies the latest tag; a warn constraint warns.
+    let latest = read("plain-pod.yaml").replace("name: plain", "name: latest").replace(
+        "app:1.0@sha256:0000000000000000000000000000000000000000000000000000000000000000",
+        "app:latest",
+    );
+    let (ok, out) = kubectl_err(&cluster, &["-n", "shop", "create", "-f", "-"], Some(&latest));
+    assert!(!ok && out.contains("ORG-901"), "{out}");
+    assert!(!out.contains("K8S-001"), "{out}");
+    let (ok, out) = kubectl_err(&cluster, &["-n", "shop", "get", "pod", "plain"], None);
+    assert!(ok, "{out}");
 
     // UPDATE: scaling a workload whose template violates is allowed (pre-existing, warned) ...
     let (ok, out) = kubectl_err(

@@ -40,6 +40,30 @@ fn main() {
         "mutate: {:.1} us per review",
         t.elapsed().as_secs_f64() / n as f64 * 1e6
     );
+    let review: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    let object = serde_json::to_vec(&review["request"]["object"]).unwrap();
+    let t = Instant::now();
+    for _ in 0..n {
+        let l = palisade_input::load_file("request.object", &object, &Default::default());
+        sink += l.objects.len();
+    }
+    println!("loader alone: {:.1} us", t.elapsed().as_secs_f64() / n as f64 * 1e6);
+    let objects = palisade_input::load_file("request.object", &object, &Default::default()).objects;
+    let engine = palisade_core::Engine::new(
+        palisade_rules::all()
+            .iter()
+            .copied()
+            .filter(|r| r.meta().severity != Severity::Info)
+            .collect(),
+    );
+    let ctx = palisade_core::CheckContext::with_pss(Default::default());
+    let t = Instant::now();
+    for _ in 0..n {
+        let mut out = Vec::new();
+        engine.check_object(&ctx, &objects[0], &mut out);
+        sink += out.len();
+    }
+    println!("engine alone: {:.1} us", t.elapsed().as_secs_f64() / n as f64 * 1e6);
     let t = Instant::now();
     for _ in 0..n {
         let v = serde_json::from_slice::<serde_json::Value>(&body).unwrap();
