@@ -145,4 +145,18 @@ mod tests {
             "wrong type: undefined"
         );
     }
+
+    #[test]
+    fn walk_and_graph_reachable_are_available() {
+        // OPA's relation form `walk(x, [path, value])`, used by generic "find this field anywhere" policies;
+        // regorus has it only with its "graph" feature.
+        assert_eq!(
+            eval("package t\nx = {concat(\".\", p) | walk({\"a\": {\"b\": 1}}, [p, v]); v == 1}"),
+            eval("package t\nx = {\"a.b\"}")
+        );
+        assert_eq!(
+            eval("package t\nx = graph.reachable({\"r\": [\"s\"], \"s\": [\"t\"], \"t\": [], \"u\": []}, [\"r\"])"),
+            eval("package t\nx = {\"r\", \"s\", \"t\"}")
+        );
+    }
 }
