@@ -225,6 +225,7 @@ impl LiveInputs {
         result.summary.not_evaluated = result.not_evaluated.len();
         result.errors.extend(self.errors.iter().cloned());
         result.summary.errors = result.errors.len();
+        result.summary.partial |= !self.errors.is_empty();
         result.warnings.extend(self.warnings.iter().cloned());
     }
 }

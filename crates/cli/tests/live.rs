@@ -148,6 +148,7 @@ fn live_scan_matches_manifest_scan() {
         assert_ne!(live.status.code(), Some(2), "{}", String::from_utf8_lossy(&live.stderr));
         let (a, b) = (json(&from_files), json(&live));
         assert!(b["errors"].as_array().unwrap().is_empty(), "{}", b["errors"]);
+        assert!(b["summary"].get("partial").is_none(), "{}", b["summary"]);
         let (fa, fb) = (identities(&a), identities(&b));
         // The insecure example has findings; the hardened one has none (and must have none live either).
         assert_eq!(fa.is_empty(), ns == "hardened", "{ns}: {fa:?}");
@@ -228,6 +229,7 @@ subjects: [{apiGroup: rbac.authorization.k8s.io, kind: Group, name: scanners}]
     }
     assert_eq!(forbidden.len(), errors.len(), "only forbidden errors: {errors:?}");
     assert_eq!(report["summary"]["errors"], errors.len());
+    assert_eq!(report["summary"]["partial"], true, "{}", report["summary"]);
     assert!(
         report["warnings"]
             .as_array()

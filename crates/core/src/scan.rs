@@ -46,6 +46,11 @@ pub struct Summary {
     pub not_evaluated: usize,
     /// Findings suppressed.
     pub suppressed: usize,
+    /// True when some inputs could not be read at all, e.g. lists of a live cluster the credentials may not read
+    /// (the tool errors say which): the findings cover only part of what was asked for. Omitted from JSON when
+    /// false.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
 }
 
 impl Summary {

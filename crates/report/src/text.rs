@@ -306,6 +306,9 @@ impl Style {
                 self.paint("1;31", &format!("{} error{}", s.errors, plural(s.errors)))
             );
         }
+        if s.partial {
+            let _ = write!(line, "; {}", self.paint("1;33", "PARTIAL SCAN"));
+        }
         line
     }
 }
