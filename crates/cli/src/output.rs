@@ -260,12 +260,16 @@ pub fn write(
     report.docs_url = Some(&docs);
     for (format, dest) in &pairs {
         let to_stdout = dest == "-";
-        if *format == Format::Json {
-            // Streamed: the JSON of a large scan is not built in memory first.
+        if matches!(format, Format::Json | Format::Sarif) {
+            // Streamed: the JSON or SARIF of a large scan is not built in memory first.
+            let write = |w: &mut dyn std::io::Write| match format {
+                Format::Sarif => palisade_report::sarif::write(&report, w),
+                _ => palisade_report::json::write_report(&report, w),
+            };
             let written = if to_stdout {
-                palisade_report::json::write_report(&report, &mut std::io::stdout().lock())
+                write(&mut std::io::stdout().lock())
             } else {
-                std::fs::File::create(dest).and_then(|mut f| palisade_report::json::write_report(&report, &mut f))
+                std::fs::File::create(dest).and_then(|mut f| write(&mut f))
             };
             match written {
                 Err(e) if to_stdout && e.kind() == std::io::ErrorKind::BrokenPipe => {}
@@ -282,7 +286,7 @@ pub fn write(
                     && std::io::stdout().is_terminal();
                 palisade_report::text::render_report(&report, palisade_report::text::TextOptions { color })
             }
-            Format::Sarif => palisade_report::sarif::render(&report),
+            Format::Sarif => palisade_report::sarif::render(&report), // streamed above
             Format::Junit => {
                 let group = match args.junit_group {
                     JunitGroup::Rule => palisade_report::junit::Grouping::Rule,

@@ -238,8 +238,19 @@ fn result(report: &Report, f: &Finding, rule_index: Option<usize>, controls: Opt
     r
 }
 
-/// Renders the report as a SARIF 2.1.0 log (pretty-printed, newline-terminated).
+/// Renders the report as a SARIF 2.1.0 log (newline-terminated). See [`write`].
 pub fn render(report: &Report) -> String {
+    let mut out = Vec::new();
+    // Writing to a Vec cannot fail.
+    let _ = write(report, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes the report as a SARIF 2.1.0 log. Streamed: each result is built, written and dropped in turn, so a
+/// scan with hundreds of thousands of findings does not hold its whole log in memory (the envelope and the rule
+/// descriptors are pretty-printed; each result is one line).
+pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    use std::io::Write as _;
     let result_data = report.result;
     let compliance = report.compliance();
     // rules[]: every rule that ran, plus rules of findings outside the catalogue.
@@ -269,15 +280,6 @@ pub fn render(report: &Report) -> String {
             rules.push(minimal_descriptor(f));
         }
     }
-    let results: Vec<Value> = result_data
-        .findings
-        .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let index = ids.iter().position(|id| id == f.rule);
-            result(report, f, index, compliance.as_ref().map(|c| c.controls_of(i)))
-        })
-        .collect();
     let notifications: Vec<Value> = result_data
         .errors
         .iter()
@@ -327,7 +329,6 @@ pub fn render(report: &Report) -> String {
             "toolExecutionNotifications": notifications.into_iter().chain(warnings).collect::<Vec<_>>(),
         }],
         "columnKind": "unicodeCodePoints",
-        "results": results,
         "properties": {
             "summary": result_data.summary,
             "suppressed": result_data.suppressed.len(),
@@ -360,12 +361,26 @@ pub fn render(report: &Report) -> String {
             json!({ "source": b.source, "unchanged": b.unchanged.len(), "fixed": b.fixed.len() }),
         );
     }
-    let log = json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [run],
-    });
-    let mut s = serde_json::to_string_pretty(&log).unwrap_or_default();
-    s.push('\n');
-    s
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, w);
+    write!(w, "{{\n  \"$schema\": ")?;
+    serde_json::to_writer(&mut w, SCHEMA)?;
+    write!(w, ",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {{")?;
+    if let Some(run) = run.as_object() {
+        for (k, v) in run {
+            write!(w, "\n      ")?;
+            serde_json::to_writer(&mut w, k)?;
+            // Pretty-printed and indented to its place (JSON strings hold no raw newlines).
+            let pretty = serde_json::to_string_pretty(v).unwrap_or_default();
+            write!(w, ": {},", pretty.replace('\n', "\n      "))?;
+        }
+    }
+    write!(w, "\n      \"results\": [")?;
+    for (i, f) in result_data.findings.iter().enumerate() {
+        let index = ids.iter().position(|id| id == f.rule);
+        let r = result(report, f, index, compliance.as_ref().map(|c| c.controls_of(i)));
+        write!(w, "{}\n        ", if i == 0 { "" } else { "," })?;
+        serde_json::to_writer(&mut w, &r)?;
+    }
+    write!(w, "\n      ]\n    }}\n  ]\n}}\n")?;
+    w.flush()
 }
