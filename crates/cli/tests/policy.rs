@@ -1,5 +1,5 @@
 //! `palisade scan --policy` and `palisade policy verify`, end to end through the binary, with the repository's own
-//! example policies (examples/policies).
+//! example policies (policies).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use serde_json::Value;
@@ -74,7 +74,7 @@ fn rules(v: &Value) -> Vec<String> {
 fn custom_findings_have_ids_severities_and_locations() {
     let dir = TempDir::new("scan");
     let file = dir.write("deploy.yaml", WORKLOAD);
-    let (out, v) = scan_json(&["--policy", "examples/policies", file.to_str().unwrap()]);
+    let (out, v) = scan_json(&["--policy", "policies", file.to_str().unwrap()]);
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -97,7 +97,7 @@ fn custom_findings_have_ids_severities_and_locations() {
         "--fail-on",
         "medium",
         "--policy",
-        "examples/policies",
+        "policies",
         file.to_str().unwrap(),
     ]);
     assert_eq!(out.status.code(), Some(1));
@@ -114,7 +114,7 @@ fn custom_findings_obey_suppression() {
         "  namespace: shop\n  annotations:\n    palisade.io/ignore: PalisadeRequiredLabels, org-001\n    palisade.io/ignore-reason: legacy\n",
     );
     let file = dir.write("deploy.yaml", &annotated);
-    let (_, v) = scan_json(&["--policy", "examples/policies", file.to_str().unwrap()]);
+    let (_, v) = scan_json(&["--policy", "policies", file.to_str().unwrap()]);
     let kept = rules(&v);
     assert!(
         !kept
@@ -138,7 +138,7 @@ fn custom_findings_obey_suppression() {
         "          # palisade:ignore ORG-001 pinned by the deploy pipeline\n          image: nginx:latest",
     );
     let file = dir.write("deploy.yaml", &commented);
-    let (_, v) = scan_json(&["--policy", "examples/policies", file.to_str().unwrap()]);
+    let (_, v) = scan_json(&["--policy", "policies", file.to_str().unwrap()]);
     assert!(!rules(&v).contains(&"ORG-001".to_string()), "{v}");
     assert!(
         rules(&v).contains(&"PalisadeRequiredLabels/team-label".to_string()),
@@ -149,18 +149,18 @@ fn custom_findings_obey_suppression() {
 #[test]
 fn inventory_policies_see_every_scanned_file() {
     let dir = TempDir::new("inventory");
-    let samples = root().join("examples/policies/gatekeeper/unique-ingress-host/samples");
+    let samples = root().join("policies/gatekeeper/unique-ingress-host/samples");
     let a = samples.join("shop-ingress.yaml");
     let b = samples.join("other-ingress.yaml");
     let (_, v) = scan_json(&[
         "--policy",
-        "examples/policies/gatekeeper/unique-ingress-host",
+        "policies/gatekeeper/unique-ingress-host",
         a.to_str().unwrap(),
     ]);
     assert!(rules(&v).is_empty(), "alone: {v}");
     let (out, v) = scan_json(&[
         "--policy",
-        "examples/policies/gatekeeper/unique-ingress-host",
+        "policies/gatekeeper/unique-ingress-host",
         a.to_str().unwrap(),
         b.to_str().unwrap(),
     ]);
@@ -179,7 +179,7 @@ fn every_format_shows_custom_findings() {
             "--format",
             format,
             "--policy",
-            "examples/policies",
+            "policies",
             file.to_str().unwrap(),
         ]);
         let text = String::from_utf8_lossy(&out.stdout);
@@ -190,7 +190,7 @@ fn every_format_shows_custom_findings() {
         "--format",
         "text",
         "--policy",
-        "examples/policies",
+        "policies",
         file.to_str().unwrap(),
     ]);
     let text = String::from_utf8_lossy(&out.stdout);
@@ -206,7 +206,7 @@ fn policy_errors_are_tool_errors_and_the_scan_goes_on() {
         "--policy",
         dir.0.to_str().unwrap(),
         "--policy",
-        "examples/policies",
+        "policies",
         file.to_str().unwrap(),
     ]);
     assert_eq!(out.status.code(), Some(2));
@@ -225,13 +225,13 @@ fn policy_errors_are_tool_errors_and_the_scan_goes_on() {
 
 #[test]
 fn verify_runs_suites_with_exit_codes() {
-    let out = palisade(&["policy", "verify", "examples/policies"]);
+    let out = palisade(&["policy", "verify", "policies"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(text.contains("4 suites: 12 cases passed, 0 failed, 0 errors"), "{text}");
 
     let dir = TempDir::new("verify");
-    let ex = root().join("examples/policies/gatekeeper/required-labels");
+    let ex = root().join("policies/gatekeeper/required-labels");
     for f in ["template.yaml", "constraint.yaml"] {
         dir.write(f, &std::fs::read_to_string(ex.join(f)).unwrap());
     }
@@ -265,7 +265,7 @@ fn sarif_with_custom_findings_is_schema_valid() {
         "--format",
         "sarif",
         "--policy",
-        "examples/policies",
+        "policies",
         file.to_str().unwrap(),
     ]);
     let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -1,6 +1,6 @@
 //! The policy library end to end: loading templates, constraints and Palisade policies, match semantics,
 //! data.inventory, enforcement and severity, time limits, and the Suite runner. Every template here is our own
-//! (examples/policies and the small ones written below).
+//! (policies and the small ones written below).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use palisade_core::{K8sObject, Severity};
@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 fn examples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/policies")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../policies")
 }
 
 fn objects(yaml: &str) -> Vec<K8sObject> {
