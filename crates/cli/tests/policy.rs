@@ -93,13 +93,7 @@ fn custom_findings_have_ids_severities_and_locations() {
     assert_eq!(latest["location"]["line"], 11);
     assert_eq!(v["errors"].as_array().unwrap().len(), 0, "{v}");
     // --fail-on counts custom findings.
-    let (out, _) = scan_json(&[
-        "--fail-on",
-        "medium",
-        "--policy",
-        "policies",
-        file.to_str().unwrap(),
-    ]);
+    let (out, _) = scan_json(&["--fail-on", "medium", "--policy", "policies", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     // Without --policy there are none.
     let (_, v) = scan_json(&[file.to_str().unwrap()]);
