@@ -68,14 +68,16 @@ pub struct Config {
     pub webhook: Option<Node>,
 }
 
-fn err(node: &Node, message: impl Into<String>) -> ConfigError {
+/// A configuration error at `node`'s line.
+pub fn err(node: &Node, message: impl Into<String>) -> ConfigError {
     ConfigError {
         line: node.pos.line,
         message: message.into(),
     }
 }
 
-fn strings(node: &Node, what: &str) -> Result<Vec<String>, ConfigError> {
+/// A string or a list of strings (`what` names the setting in error messages).
+pub fn strings(node: &Node, what: &str) -> Result<Vec<String>, ConfigError> {
     match &node.value {
         Value::Str(s) => Ok(vec![s.clone()]),
         Value::Seq(items) => items
@@ -249,5 +251,40 @@ impl Config {
             }
         }
         Ok(cfg)
+    }
+}
+
+/// Today's date as `YYYY-MM-DD` (UTC), from the system clock.
+pub fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    civil_date(i64::try_from(secs / 86_400).unwrap_or(0))
+}
+
+/// Days since 1970-01-01 to a civil date (proleptic Gregorian), after Howard Hinnant's algorithm.
+fn civil_date(days: i64) -> String {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::civil_date;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_date(0), "1970-01-01");
+        assert_eq!(civil_date(20_000), "2024-10-04");
+        assert_eq!(civil_date(11_016), "2000-02-29");
     }
 }

@@ -1,7 +1,7 @@
 //! The `webhook:` section of `.palisade.yaml`: what each finding does at admission (enforce, warn, audit, off),
 //! exemptions, the default Pod Security policy, mutation and server limits. Documented in docs/webhook.md.
 
-use palisade_core::config::ConfigError;
+use palisade_core::config::{err, ConfigError};
 use palisade_core::node::{Node, Value};
 use palisade_core::{PssLevel, PssPolicy, PssVersion, Severity};
 use std::collections::BTreeMap;
@@ -166,26 +166,8 @@ impl Default for WebhookConfig {
     }
 }
 
-fn err(node: &Node, message: impl Into<String>) -> ConfigError {
-    ConfigError {
-        line: node.pos.line,
-        message: message.into(),
-    }
-}
-
 fn strings(node: &Node, what: &str) -> Result<Vec<String>, ConfigError> {
-    match &node.value {
-        Value::Str(s) => Ok(vec![s.clone()]),
-        Value::Seq(items) => items
-            .iter()
-            .map(|i| {
-                i.as_str()
-                    .map(str::to_string)
-                    .ok_or_else(|| err(i, format!("webhook.{what}: expected a string")))
-            })
-            .collect(),
-        _ => Err(err(node, format!("webhook.{what}: expected a list of strings"))),
-    }
+    palisade_core::config::strings(node, &format!("webhook.{what}"))
 }
 
 fn severity(node: &Node, what: &str) -> Result<Severity, ConfigError> {
