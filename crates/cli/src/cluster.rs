@@ -11,11 +11,9 @@ use crate::discover::Input;
 use anyhow::{Context, Result};
 use palisade_core::{ScanResult, ToolError};
 use palisade_live::{Counters, Gap, GapReason, Options, Snapshot};
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
-use std::sync::{mpsc, Arc};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 
 /// Tool error kind of a list the credentials may not read.
 pub const FORBIDDEN: &str = "forbidden";
@@ -100,7 +98,7 @@ pub fn read(args: &ClusterArgs) -> Result<LiveInputs> {
         .build()
         .context("starting the async runtime")?;
     let counters = Arc::new(Counters::default());
-    let bar = ReadProgress::start(args.progress, counters.clone());
+    let bar = read_progress(args.progress, counters.clone());
     let snapshot = runtime.block_on(async {
         let conn = palisade_live::connect(&opts).await?;
         palisade_live::read_cluster(&conn, &opts, counters).await
@@ -294,59 +292,15 @@ pub fn counts_as_error(e: &ToolError, allow_partial: bool) -> bool {
     !(allow_partial && e.kind == FORBIDDEN)
 }
 
-/// The progress bar of the cluster read: lists done of all, objects read, elapsed time. On stderr, only when it
-/// is a terminal, after 300 ms, erased at the end.
-struct ReadProgress {
-    done: Option<mpsc::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl ReadProgress {
-    fn start(enabled: bool, counters: Arc<Counters>) -> Self {
-        if !enabled || !std::io::stderr().is_terminal() {
-            return ReadProgress {
-                done: None,
-                thread: None,
-            };
-        }
-        let (tx, rx) = mpsc::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let start = Instant::now();
-            if rx.recv_timeout(Duration::from_millis(300)) != Err(mpsc::RecvTimeoutError::Timeout) {
-                return;
-            }
-            loop {
-                let total = counters.lists_total.load(Ordering::Relaxed);
-                let done = counters.lists_done.load(Ordering::Relaxed).min(total);
-                let objects = counters.objects.load(Ordering::Relaxed);
-                let width = 30usize;
-                let filled = (done * width).checked_div(total).unwrap_or(0);
-                eprint!(
-                    "\r\x1b[2K[{}{}] cluster: {done}/{total} lists, {objects} objects {:.1}s",
-                    "#".repeat(filled),
-                    "-".repeat(width.saturating_sub(filled)),
-                    start.elapsed().as_secs_f64()
-                );
-                if rx.recv_timeout(Duration::from_millis(100)) != Err(mpsc::RecvTimeoutError::Timeout) {
-                    eprint!("\r\x1b[2K");
-                    return;
-                }
-            }
-        });
-        ReadProgress {
-            done: Some(tx),
-            thread: Some(thread),
-        }
-    }
-
-    fn finish(mut self) {
-        if let Some(tx) = self.done.take() {
-            let _ = tx.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
+/// The progress bar of the cluster read: lists done of all, objects read, elapsed time (see
+/// [`crate::output::Progress`]).
+fn read_progress(enabled: bool, counters: Arc<Counters>) -> crate::output::Progress {
+    crate::output::Progress::spawn(enabled, move || {
+        let total = counters.lists_total.load(Ordering::Relaxed);
+        let done = counters.lists_done.load(Ordering::Relaxed).min(total);
+        let objects = counters.objects.load(Ordering::Relaxed);
+        (done, total, format!("cluster: {done}/{total} lists, {objects} objects"))
+    })
 }
 
 #[cfg(test)]

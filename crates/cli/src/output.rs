@@ -370,7 +370,16 @@ impl Progress {
     /// Starts the indicator for a scan of `inputs` inputs, `checked` counting those done (a no-op when disabled or
     /// stderr is not a terminal). Shows nothing for scans that end within 300 ms.
     pub fn start(args: &OutputArgs, inputs: usize, checked: std::sync::Arc<std::sync::atomic::AtomicUsize>) -> Self {
-        if args.no_progress || !std::io::stderr().is_terminal() {
+        Self::spawn(!args.no_progress, move || {
+            let done = checked.load(std::sync::atomic::Ordering::Relaxed).min(inputs);
+            (done, inputs, format!("{done}/{inputs} inputs"))
+        })
+    }
+
+    /// A progress bar on stderr (when `enabled` and stderr is a terminal) that appears after 300 ms and redraws
+    /// every 100 ms from `state`: (done, total, text after the bar); the elapsed time is appended.
+    pub fn spawn(enabled: bool, state: impl Fn() -> (usize, usize, String) + Send + 'static) -> Self {
+        if !enabled || !std::io::stderr().is_terminal() {
             return Progress {
                 done: None,
                 thread: None,
@@ -383,11 +392,11 @@ impl Progress {
                 return;
             }
             loop {
-                let done = checked.load(std::sync::atomic::Ordering::Relaxed).min(inputs);
+                let (done, total, text) = state();
                 let width = 30usize;
-                let filled = (done * width).checked_div(inputs).unwrap_or(width);
+                let filled = (done.min(total) * width).checked_div(total).unwrap_or(0).min(width);
                 eprint!(
-                    "\r\x1b[2K[{}{}] {done}/{inputs} inputs {:.1}s",
+                    "\r\x1b[2K[{}{}] {text} {:.1}s",
                     "#".repeat(filled),
                     "-".repeat(width - filled),
                     start.elapsed().as_secs_f64()
