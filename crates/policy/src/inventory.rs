@@ -50,7 +50,8 @@ pub struct Inventory {
     default_namespace: Option<String>,
 }
 
-fn labels_of(root: &palisade_core::Node) -> BTreeMap<String, String> {
+/// An object's `metadata.labels` with string values.
+pub(crate) fn labels_of(root: &palisade_core::Node) -> BTreeMap<String, String> {
     root.path(&["metadata", "labels"])
         .and_then(palisade_core::Node::as_map)
         .map(|m| {

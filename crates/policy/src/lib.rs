@@ -50,7 +50,7 @@ use crate::program::{EvalFailure, Prepared, Program};
 use palisade_core::{Finding, K8sObject, Node, Pos, Severity};
 use rayon::prelude::*;
 use regorus::Value;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
@@ -541,18 +541,6 @@ fn group_version(api_version: &str) -> (&str, &str) {
     }
 }
 
-fn labels(root: &Node) -> BTreeMap<String, String> {
-    root.path(&["metadata", "labels"])
-        .and_then(Node::as_map)
-        .map(|m| {
-            m.entries()
-                .iter()
-                .filter_map(|e| Some((e.key.clone(), e.value.as_str()?.to_string())))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 /// The position and pointer of `path` (keys and indices) in `root`: the deepest part that exists.
 fn locate(root: &Node, path: &[serde_json::Value]) -> (Pos, String) {
     let mut node = root;
@@ -593,7 +581,7 @@ impl Evaluator<'_> {
             .and_then(Node::as_str)
             .unwrap_or("");
         let namespace = obj.id.namespace.as_deref().unwrap_or("");
-        let obj_labels = labels(&obj.root);
+        let obj_labels = inventory::labels_of(&obj.root);
         let target = Target {
             group,
             kind: &obj.id.kind,
