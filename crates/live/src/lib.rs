@@ -107,35 +107,30 @@ pub async fn connect(opts: &Options) -> Result<Connection, LiveError> {
         path: path.to_string(),
         message: e.to_string(),
     };
+    // A kubeconfig read from `shown`: the context used (flag, else the file's current context) and its config.
+    let from_kubeconfig = |kc: kube::config::Kubeconfig, shown: String| async move {
+        let context = opts
+            .context
+            .clone()
+            .or_else(|| kc.current_context.clone())
+            .unwrap_or_default();
+        let config = kube::Config::from_custom_kubeconfig(kc, &kc_opts)
+            .await
+            .map_err(|e| kc_err(&shown, &e))?;
+        Ok::<_, LiveError>((config, context))
+    };
+    const DEFAULT_KUBECONFIG: &str = "$KUBECONFIG or ~/.kube/config";
     let (mut config, context) = match &opts.kubeconfig {
         Some(path) => {
             let shown = path.display().to_string();
             let kc = kube::config::Kubeconfig::read_from(path).map_err(|e| kc_err(&shown, &e))?;
-            let context = opts
-                .context
-                .clone()
-                .or_else(|| kc.current_context.clone())
-                .unwrap_or_default();
-            let config = kube::Config::from_custom_kubeconfig(kc, &kc_opts)
-                .await
-                .map_err(|e| kc_err(&shown, &e))?;
-            (config, context)
+            from_kubeconfig(kc, shown).await?
         }
         None => match kube::config::Kubeconfig::read() {
-            Ok(kc) => {
-                let context = opts
-                    .context
-                    .clone()
-                    .or_else(|| kc.current_context.clone())
-                    .unwrap_or_default();
-                let config = kube::Config::from_custom_kubeconfig(kc, &kc_opts)
-                    .await
-                    .map_err(|e| kc_err("$KUBECONFIG or ~/.kube/config", &e))?;
-                (config, context)
-            }
+            Ok(kc) => from_kubeconfig(kc, DEFAULT_KUBECONFIG.to_string()).await?,
             Err(kc_e) => {
                 if opts.context.is_some() {
-                    return Err(kc_err("$KUBECONFIG or ~/.kube/config", &kc_e));
+                    return Err(kc_err(DEFAULT_KUBECONFIG, &kc_e));
                 }
                 let config = kube::Config::incluster()
                     .map_err(|e| LiveError::NoConfig(format!("kubeconfig: {kc_e}; in-cluster: {e}")))?;
