@@ -18,15 +18,29 @@ pub struct Engine<'r> {
     applies: Vec<Vec<Vec<bool>>>,
     /// Severity overrides by rule ID (from the configuration file).
     severity_overrides: std::collections::HashMap<String, crate::finding::Severity>,
+    /// For each kind some rule targets, the indices of those rules in registry order.
+    by_kind: std::collections::HashMap<&'static str, Vec<usize>>,
 }
 
 impl<'r> Engine<'r> {
     /// An engine over the given (already selected) rules.
     pub fn new(rules: Vec<&'r dyn Rule>) -> Self {
+        let mut by_kind: std::collections::HashMap<&'static str, Vec<usize>> = Default::default();
+        for (i, rule) in rules.iter().enumerate() {
+            match rule.meta().target {
+                Target::PodSpec => K8sObject::pod_kinds().for_each(|k| by_kind.entry(k).or_default().push(i)),
+                Target::Kinds(kinds) => kinds.iter().for_each(|k| by_kind.entry(k).or_default().push(i)),
+                Target::Index => {}
+            }
+        }
+        for list in by_kind.values_mut() {
+            list.dedup();
+        }
         let mut engine = Self {
             rules,
             applies: Vec::new(),
             severity_overrides: Default::default(),
+            by_kind,
         };
         engine.applies = LEVELS
             .iter()
@@ -76,22 +90,22 @@ impl<'r> Engine<'r> {
 
     /// Checks one object, appending findings to `out`.
     pub fn check_object(&self, ctx: &CheckContext, obj: &K8sObject, out: &mut Vec<Finding>) {
-        let embeds_pod = obj.embeds_pod();
+        let Some(targeted) = self.by_kind.get(obj.id.kind.as_str()) else {
+            return;
+        };
         let level = LEVELS.iter().position(|l| *l == ctx.pss.level).unwrap_or(0);
         let applies = self
             .applies
             .get(level)
             .and_then(|by_minor| by_minor.get(ctx.pss.version.minor() as usize));
-        for (i, rule) in self.rules.iter().enumerate() {
-            let meta = rule.meta();
-            let targeted = match meta.target {
-                Target::PodSpec => embeds_pod,
-                Target::Kinds(kinds) => kinds.contains(&obj.id.kind.as_str()),
-                Target::Index => false,
+        for &i in targeted {
+            let Some(rule) = self.rules.get(i) else {
+                continue;
             };
-            if !targeted || !applies.and_then(|a| a.get(i)).copied().unwrap_or(false) {
+            if !applies.and_then(|a| a.get(i)).copied().unwrap_or(false) {
                 continue;
             }
+            let meta = rule.meta();
             for v in rule.check(ctx, obj) {
                 out.push(Finding {
                     rule: meta.id,
@@ -100,7 +114,7 @@ impl<'r> Engine<'r> {
                     message: v.message,
                     remediation: meta.remediation,
                     object: obj.id.clone(),
-                    location: obj.location(v.pos, &v.pointer),
+                    location: obj.location_of(v.pos, v.pointer),
                 });
             }
         }

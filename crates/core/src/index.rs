@@ -139,7 +139,7 @@ impl Workload {
                     .filter_map(|p| Some((p.get("containerPort")?.as_i64()?, p.get_str("name").map(str::to_string))))
                     .collect(),
                 has_readiness_probe: c.node.get("readinessProbe").is_some_and(|p| !p.is_null()),
-                pointer: c.pointer,
+                pointer: c.pointer().into(),
             })
             .collect();
         let mut secret_provider_classes = Vec::new();
@@ -174,7 +174,7 @@ impl Workload {
             }
             _ => None,
         };
-        let spec_pos = locate_spec_pos(obj, &view.pointer);
+        let spec_pos = locate_spec_pos(obj, view.pointer);
         let mut slim_root = Node::new(obj.root.pos, crate::node::Value::Map(crate::node::Map::new()));
         if let (crate::node::Value::Map(m), Some(meta)) = (&mut slim_root.value, obj.root.entry("metadata")) {
             m.insert("metadata".to_string(), meta.key_pos, meta.value.clone());
@@ -185,7 +185,7 @@ impl Workload {
                 root: slim_root,
                 source: obj.source.clone(),
             },
-            spec_pointer: view.pointer.clone(),
+            spec_pointer: view.pointer.to_string(),
             spec_pos,
             replicas,
             pod_labels: string_pairs(view.metadata.and_then(|m| m.get("labels"))),

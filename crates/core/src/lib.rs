@@ -24,7 +24,7 @@ pub use engine::Engine;
 pub use finding::{Finding, Location, ObjectRef, Severity};
 pub use index::{ScanIndex, Workload};
 pub use node::{Entry, Map, Node, Pos, Value};
-pub use object::{ContainerKind, ContainerView, K8sObject, Located, PodSpecView, Source};
+pub use object::{ContainerKind, ContainerView, K8sObject, Located, PodSpecView, Pointer, Source};
 pub use params::Params;
 pub use pss::{PssLevel, PssPolicy, PssVersion};
 pub use rule::{

@@ -26,18 +26,32 @@ pub struct K8sObject {
     pub source: Source,
 }
 
-/// Kinds that embed a pod spec, with the path to it.
-const POD_SPEC_PATHS: &[(&str, &[&str])] = &[
-    ("Pod", &["spec"]),
-    ("Deployment", &["spec", "template", "spec"]),
-    ("ReplicaSet", &["spec", "template", "spec"]),
-    ("StatefulSet", &["spec", "template", "spec"]),
-    ("DaemonSet", &["spec", "template", "spec"]),
-    ("Job", &["spec", "template", "spec"]),
-    ("ReplicationController", &["spec", "template", "spec"]),
-    ("PodTemplate", &["template", "spec"]),
-    ("CronJob", &["spec", "jobTemplate", "spec", "template", "spec"]),
+/// Kinds that embed a pod spec, with the path to it, its pointer and the pointer of the pod (template) metadata.
+type PodSpecPath = (&'static str, &'static [&'static str], &'static str, &'static str);
+const POD_SPEC_PATHS: &[PodSpecPath] = &[
+    ("Pod", &["spec"], "/spec", "/metadata"),
+    ("Deployment", TEMPLATE, TEMPLATE_SPEC, TEMPLATE_METADATA),
+    ("ReplicaSet", TEMPLATE, TEMPLATE_SPEC, TEMPLATE_METADATA),
+    ("StatefulSet", TEMPLATE, TEMPLATE_SPEC, TEMPLATE_METADATA),
+    ("DaemonSet", TEMPLATE, TEMPLATE_SPEC, TEMPLATE_METADATA),
+    ("Job", TEMPLATE, TEMPLATE_SPEC, TEMPLATE_METADATA),
+    ("ReplicationController", TEMPLATE, TEMPLATE_SPEC, TEMPLATE_METADATA),
+    (
+        "PodTemplate",
+        &["template", "spec"],
+        "/template/spec",
+        "/template/metadata",
+    ),
+    (
+        "CronJob",
+        &["spec", "jobTemplate", "spec", "template", "spec"],
+        "/spec/jobTemplate/spec/template/spec",
+        "/spec/jobTemplate/spec/template/metadata",
+    ),
 ];
+const TEMPLATE: &[&str] = &["spec", "template", "spec"];
+const TEMPLATE_SPEC: &str = "/spec/template/spec";
+const TEMPLATE_METADATA: &str = "/spec/template/metadata";
 
 impl K8sObject {
     /// Builds an object from a document node; `None` when it is not a map with string `apiVersion` and `kind`.
@@ -70,23 +84,14 @@ impl K8sObject {
 
     /// The pod spec this object embeds, when its kind embeds one and the spec is present.
     pub fn pod_spec(&self) -> Option<PodSpecView<'_>> {
-        let (_, path) = POD_SPEC_PATHS.iter().find(|(k, _)| *k == self.id.kind)?;
-        let spec = self.root.path(path)?;
+        let (_, path, pointer, _) = POD_SPEC_PATHS.iter().find(|(k, ..)| *k == self.id.kind)?;
+        let (last, parent_path) = path.split_last()?;
+        let parent = self.root.path(parent_path)?;
+        let entry = parent.entry(last)?;
+        let spec = &entry.value;
         spec.as_map()?;
-        let parent = match path.split_last() {
-            Some((_, parent)) => self.root.path(parent)?,
-            None => &self.root,
-        };
         let metadata = parent.get("metadata");
-        let key_pos = match path.split_last() {
-            Some((last, _)) => parent.entry(last).map_or(spec.pos, |e| e.key_pos),
-            None => spec.pos,
-        };
-        let mut pointer = String::new();
-        for p in path.iter() {
-            pointer.push('/');
-            pointer.push_str(p);
-        }
+        let key_pos = entry.key_pos;
         Some(PodSpecView {
             spec,
             metadata,
@@ -95,19 +100,40 @@ impl K8sObject {
         })
     }
 
+    /// The kinds that embed a pod spec.
+    pub fn pod_kinds() -> impl Iterator<Item = &'static str> {
+        POD_SPEC_PATHS.iter().map(|(k, ..)| *k)
+    }
+
     /// True when this object's kind embeds a pod spec.
     pub fn embeds_pod(&self) -> bool {
-        POD_SPEC_PATHS.iter().any(|(k, _)| *k == self.id.kind)
+        POD_SPEC_PATHS.iter().any(|(k, ..)| *k == self.id.kind)
     }
 
     /// The location of a field in this object, for a finding.
-    pub fn location(&self, pos: Pos, pointer: &str) -> Location {
+    pub fn location(&self, pos: Pos, pointer: impl std::fmt::Display) -> Location {
         Location {
             file: self.source.file.clone(),
             document: self.source.document,
             line: pos.line,
             column: pos.col,
             pointer: format!("{}{}", self.source.base_pointer, pointer),
+        }
+    }
+
+    /// The location of a field in this object from its pointer relative to the object, reusing the string when
+    /// the object is a whole document.
+    pub fn location_of(&self, pos: Pos, pointer: String) -> Location {
+        if self.source.base_pointer.is_empty() {
+            Location {
+                file: self.source.file.clone(),
+                document: self.source.document,
+                line: pos.line,
+                column: pos.col,
+                pointer,
+            }
+        } else {
+            self.location(pos, pointer)
         }
     }
 
@@ -156,7 +182,7 @@ pub struct PodSpecView<'a> {
     /// The pod (template) metadata, when present.
     pub metadata: Option<&'a Node>,
     /// JSON pointer of the spec inside the object (`/spec`, `/spec/template/spec`, ...).
-    pub pointer: String,
+    pub pointer: &'static str,
     /// Position of the `spec` key: where findings about a missing pod-level field point.
     pub key_pos: Pos,
 }
@@ -170,8 +196,138 @@ pub struct ContainerView<'a> {
     pub index: usize,
     /// The container map.
     pub node: &'a Node,
-    /// JSON pointer of the container inside the object.
-    pub pointer: String,
+    /// JSON pointer of the pod spec the container is in.
+    pub spec_pointer: &'static str,
+}
+
+/// Most keys a [`Pointer`] holds inline; a longer path is rendered into a string once.
+const INLINE_TOKENS: usize = 6;
+
+/// Where a [`Pointer`] starts.
+#[derive(Clone, Debug)]
+enum PointerBase<'a> {
+    /// An already escaped pointer.
+    Str(&'a str),
+    /// A container: `{spec}/{containers|initContainers|ephemeralContainers}/{index}`.
+    Container(&'static str, ContainerKind, usize),
+    /// An already escaped pointer built by the caller.
+    Owned(String),
+}
+
+/// One reference token of a [`Pointer`].
+#[derive(Clone, Copy, Debug)]
+enum Token<'a> {
+    /// A map key (unescaped).
+    Key(&'a str),
+    /// A sequence index.
+    Index(usize),
+}
+
+/// A JSON pointer (RFC 6901) relative to an object, rendered only when it is used: most lookups find nothing
+/// wrong, and building a string for each of them was most of what a rule cost. Displays as the pointer; converts
+/// into a `String`.
+#[derive(Clone, Debug)]
+pub struct Pointer<'a> {
+    base: PointerBase<'a>,
+    /// Tokens after the base.
+    tokens: [Token<'a>; INLINE_TOKENS],
+    len: usize,
+}
+
+impl<'a> Pointer<'a> {
+    /// A pointer starting at `base` (already escaped: `""`, `/spec/template/spec`).
+    pub fn new(base: &'a str) -> Self {
+        Self::with_base(PointerBase::Str(base))
+    }
+
+    /// A pointer starting at an escaped pointer the caller built.
+    pub fn owned(base: String) -> Self {
+        Self::with_base(PointerBase::Owned(base))
+    }
+
+    fn with_base(base: PointerBase<'a>) -> Self {
+        Self {
+            base,
+            tokens: [Token::Index(0); INLINE_TOKENS],
+            len: 0,
+        }
+    }
+
+    /// Appends one key (unescaped).
+    pub fn push(&mut self, key: &'a str) {
+        self.push_token(Token::Key(key));
+    }
+
+    /// Appends a sequence index.
+    pub fn push_index(&mut self, index: usize) {
+        self.push_token(Token::Index(index));
+    }
+
+    /// The pointer extended by a sequence index.
+    pub fn index(&self, index: usize) -> Self {
+        let mut p = self.clone();
+        p.push_index(index);
+        p
+    }
+
+    fn push_token(&mut self, token: Token<'a>) {
+        if self.len == INLINE_TOKENS {
+            self.base = PointerBase::Owned(self.to_string());
+            self.len = 0;
+        }
+        if let Some(slot) = self.tokens.get_mut(self.len) {
+            *slot = token;
+            self.len += 1;
+        }
+    }
+
+    /// The pointer extended by `tokens`.
+    pub fn join(&self, tokens: &[&'a str]) -> Self {
+        let mut p = self.clone();
+        for t in tokens {
+            p.push(t);
+        }
+        p
+    }
+}
+
+impl std::fmt::Display for Pointer<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.base {
+            PointerBase::Str(s) => f.write_str(s)?,
+            PointerBase::Owned(s) => f.write_str(s)?,
+            PointerBase::Container(spec, kind, index) => write!(f, "{spec}/{}/{index}", kind.field())?,
+        }
+        for t in self.tokens.iter().take(self.len) {
+            match t {
+                Token::Key(k) => write!(f, "/{}", escape_pointer_token(k))?,
+                Token::Index(i) => write!(f, "/{i}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl From<Pointer<'_>> for String {
+    fn from(p: Pointer<'_>) -> String {
+        match p.base {
+            PointerBase::Owned(s) if p.len == 0 => s,
+            _ => p.to_string(),
+        }
+    }
+}
+
+impl From<&Pointer<'_>> for String {
+    fn from(p: &Pointer<'_>) -> String {
+        p.to_string()
+    }
+}
+
+impl PartialEq<&str> for Pointer<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        let rendered: String = self.into();
+        rendered == *other
+    }
 }
 
 /// A field looked up along a path: the value when the whole path exists, else where the nearest parent is.
@@ -182,17 +338,41 @@ pub struct Located<'a> {
     /// Position of the deepest existing key on the path (the field itself when it exists).
     pub pos: Pos,
     /// Pointer to the full path (whether or not it exists).
-    pub pointer: String,
+    pub pointer: Pointer<'a>,
 }
 
 /// Looks up `path` under `node` (whose pointer is `base` and position `pos`).
 pub fn locate<'a>(node: &'a Node, base: &str, pos: Pos, path: &[&str]) -> Located<'a> {
-    let mut cur = Some(node);
-    let mut best = pos;
-    let mut pointer = base.to_string();
+    let mut pointer = String::with_capacity(base.len() + path.iter().map(|k| k.len() + 1).sum::<usize>());
+    pointer.push_str(base);
     for key in path {
         pointer.push('/');
         pointer.push_str(&escape_pointer_token(key));
+    }
+    let (node, pos) = walk(node, pos, path);
+    Located {
+        node,
+        pos,
+        pointer: Pointer::owned(pointer),
+    }
+}
+
+/// Looks up `path` under `node` (whose pointer is `base` and position `pos`), rendering the pointer only when it
+/// is used.
+pub fn locate_at<'a>(node: &'a Node, base: Pointer<'a>, pos: Pos, path: &[&'a str]) -> Located<'a> {
+    let (node, pos) = walk(node, pos, path);
+    Located {
+        node,
+        pos,
+        pointer: base.join(path),
+    }
+}
+
+/// The node at `path` under `node` and the position of the deepest existing key.
+fn walk<'a>(node: &'a Node, pos: Pos, path: &[&str]) -> (Option<&'a Node>, Pos) {
+    let mut cur = Some(node);
+    let mut best = pos;
+    for key in path {
         cur = match cur.and_then(|n| n.entry(key)) {
             Some(e) => {
                 best = e.key_pos;
@@ -201,11 +381,7 @@ pub fn locate<'a>(node: &'a Node, base: &str, pos: Pos, path: &[&str]) -> Locate
             None => None,
         };
     }
-    Located {
-        node: cur,
-        pos: best,
-        pointer,
-    }
+    (cur, best)
 }
 
 impl<'a> PodSpecView<'a> {
@@ -224,14 +400,14 @@ impl<'a> PodSpecView<'a> {
                         kind,
                         index,
                         node,
-                        pointer: format!("{}/{}/{}", self.pointer, kind.field(), index),
+                        spec_pointer: self.pointer,
                     })
             })
     }
 
     /// Looks up a field of the pod spec.
-    pub fn field(&self, path: &[&str]) -> Located<'a> {
-        locate(self.spec, &self.pointer, self.key_pos, path)
+    pub fn field(&self, path: &[&'a str]) -> Located<'a> {
+        locate_at(self.spec, Pointer::new(self.pointer), self.key_pos, path)
     }
 
     /// The pod (template) annotations with their entries, when present.
@@ -240,11 +416,11 @@ impl<'a> PodSpecView<'a> {
     }
 
     /// Pointer of the pod (template) metadata.
-    pub fn metadata_pointer(&self) -> String {
-        match self.pointer.strip_suffix("/spec") {
-            Some(parent) => format!("{parent}/metadata"),
-            None => "/metadata".to_string(),
-        }
+    pub fn metadata_pointer(&self) -> &'static str {
+        POD_SPEC_PATHS
+            .iter()
+            .find(|(_, _, spec, _)| *spec == self.pointer)
+            .map_or("/metadata", |(.., metadata)| metadata)
     }
 
     /// True when `spec.os.name` is `windows`.
@@ -269,8 +445,53 @@ impl<'a> ContainerView<'a> {
         format!("{} \"{}\"", self.kind.noun(), self.name())
     }
 
+    /// JSON pointer of the container inside the object.
+    pub fn pointer(&self) -> Pointer<'a> {
+        Pointer::with_base(PointerBase::Container(self.spec_pointer, self.kind, self.index))
+    }
+
     /// Looks up a field of the container.
-    pub fn field(&self, path: &[&str]) -> Located<'a> {
-        locate(self.node, &self.pointer, self.node.pos, path)
+    pub fn field(&self, path: &[&'a str]) -> Located<'a> {
+        locate_at(self.node, self.pointer(), self.node.pos, path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::node::Value;
+
+    #[test]
+    fn pointers_render_lazily_and_escape_keys() {
+        let mut p = Pointer::new("/spec");
+        p.push("a/b~c");
+        p.push_index(3);
+        assert_eq!(p.to_string(), "/spec/a~1b~0c/3");
+        assert_eq!(String::from(p.join(&["x"])), "/spec/a~1b~0c/3/x");
+    }
+
+    #[test]
+    fn long_pointers_spill_into_a_string() {
+        let keys = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
+        let p = Pointer::new("").join(&keys).index(7);
+        assert_eq!(p.to_string(), "/a/b/c/d/e/f/g/h/i/7");
+    }
+
+    #[test]
+    fn container_fields_point_into_their_list() {
+        let container = Node::new(Pos::new(3, 5), Value::Map(crate::node::Map::new()));
+        let c = ContainerView {
+            kind: ContainerKind::Init,
+            index: 2,
+            node: &container,
+            spec_pointer: "/spec/template/spec",
+        };
+        let loc = c.field(&["securityContext", "privileged"]);
+        assert!(loc.node.is_none());
+        assert_eq!(loc.pos, Pos::new(3, 5));
+        assert_eq!(
+            loc.pointer,
+            "/spec/template/spec/initContainers/2/securityContext/privileged"
+        );
     }
 }

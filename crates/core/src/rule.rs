@@ -155,7 +155,13 @@ pub struct IndexOutput {
 
 impl IndexOutput {
     /// Reports a finding on an object at `pos` / `pointer` (relative to the object).
-    pub fn violation(&mut self, obj: &K8sObject, pos: Pos, pointer: &str, message: impl Into<String>) {
+    pub fn violation(
+        &mut self,
+        obj: &K8sObject,
+        pos: Pos,
+        pointer: impl std::fmt::Display,
+        message: impl Into<String>,
+    ) {
         self.violations.push(IndexViolation {
             object: obj.id.clone(),
             location: obj.location(pos, pointer),

@@ -502,13 +502,9 @@ impl Judge {
         let Ok(value) = serde_json::from_str::<serde_json::Value>(raw) else {
             return Verdict { response, record };
         };
-        let meta_ptr = view
-            .pointer
-            .strip_suffix("/spec")
-            .map(|p| format!("{p}/metadata"))
-            .unwrap_or_else(|| "/metadata".to_string());
+        let meta_ptr = view.metadata_pointer();
         let on = |rule: &str| self.config.mutation_on(rule) && self.enabled.contains(&rule);
-        let ops = crate::mutate::operations(&value, &view.pointer, &meta_ptr, &on);
+        let ops = crate::mutate::operations(&value, view.pointer, meta_ptr, &on);
         let ops_text = serde_json::to_string(&ops).unwrap_or_default();
         let rules: Vec<String> = crate::mutate::MUTATIONS
             .iter()

@@ -2,7 +2,7 @@
 //! paths, and security-context fields a container inherits from the pod.
 
 use crate::pss::util::{set, volumes};
-use palisade_core::object::locate;
+use palisade_core::object::{locate_at, Pointer};
 use palisade_core::{ContainerKind, ContainerView, Located, Node, PodSpecView, Pos};
 
 /// A capability name as containerd and CRI-O compare it: upper-cased, without a `CAP_` prefix (`sys_admin`,
@@ -24,11 +24,11 @@ pub(crate) struct CapabilityEntry<'a> {
     /// Position of the entry.
     pub pos: Pos,
     /// Pointer of the entry.
-    pub pointer: String,
+    pub pointer: Pointer<'a>,
 }
 
 /// The string entries of `securityContext.capabilities.<list>` (`add` or `drop`) of a container.
-pub(crate) fn capability_entries<'a>(c: &ContainerView<'a>, list: &str) -> (Located<'a>, Vec<CapabilityEntry<'a>>) {
+pub(crate) fn capability_entries<'a>(c: &ContainerView<'a>, list: &'a str) -> (Located<'a>, Vec<CapabilityEntry<'a>>) {
     let field = c.field(&["securityContext", "capabilities", list]);
     let items = field.node.and_then(Node::as_seq).unwrap_or(&[]);
     let entries = items
@@ -40,7 +40,7 @@ pub(crate) fn capability_entries<'a>(c: &ContainerView<'a>, list: &str) -> (Loca
                 raw,
                 name: normalize_capability(raw),
                 pos: item.pos,
-                pointer: format!("{}/{i}", field.pointer),
+                pointer: field.pointer.index(i),
             })
         })
         .collect();
@@ -91,10 +91,9 @@ pub(crate) fn host_path_volumes<'a>(pod: &PodSpecView<'a>) -> Vec<HostPathVolume
     volumes(pod)
         .into_iter()
         .filter_map(|(index, volume)| {
-            let base = format!("{}/volumes/{index}", pod.pointer);
-            let host_path = locate(volume, &base, volume.pos, &["hostPath"]);
-            set(&host_path)?;
-            let field = locate(volume, &base, volume.pos, &["hostPath", "path"]);
+            let base = Pointer::new(pod.pointer).join(&["volumes"]).index(index);
+            set(&locate_at(volume, base.clone(), volume.pos, &["hostPath"]))?;
+            let field = locate_at(volume, base, volume.pos, &["hostPath", "path"]);
             let path = field.node.and_then(Node::as_str).unwrap_or("");
             Some(HostPathVolume {
                 name: volume.get_str("name").unwrap_or(""),
@@ -127,7 +126,7 @@ pub(crate) fn container_ports<'a>(c: &ContainerView<'a>) -> Vec<ContainerPort<'a
         .iter()
         .enumerate()
         .filter_map(|(i, p)| {
-            let field = locate(p, &format!("{}/{i}", ports.pointer), p.pos, &["containerPort"]);
+            let field = locate_at(p, ports.pointer.index(i), p.pos, &["containerPort"]);
             Some(ContainerPort {
                 port: field.node.and_then(Node::as_i64)?,
                 protocol: p.get_str("protocol").unwrap_or("TCP"),
@@ -151,7 +150,7 @@ pub(crate) enum Effective<'a> {
 /// from. Containers override the pod; `null` counts as unset.
 pub(crate) fn effective_fields<'a>(
     pod: &PodSpecView<'a>,
-    path: &[&str],
+    path: &[&'a str],
 ) -> (Located<'a>, Vec<(ContainerView<'a>, Effective<'a>)>) {
     let mut full = vec!["securityContext"];
     full.extend_from_slice(path);

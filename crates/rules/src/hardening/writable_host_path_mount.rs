@@ -1,7 +1,7 @@
 //! K8S-045: containers that mount a hostPath volume without readOnly: true.
 
 use super::util::host_path_volumes;
-use palisade_core::object::locate;
+use palisade_core::object::locate_at;
 use palisade_core::{CheckContext, K8sObject, Node, Rule, RuleMeta, Severity, Status, Target, Violation};
 
 /// Metadata of K8S-045.
@@ -92,7 +92,7 @@ impl Rule for WritableHostPathMount {
                 let Some(volume) = host_paths.iter().find(|v| v.name == name) else {
                     continue;
                 };
-                let read_only = locate(mount, &format!("{}/{i}", mounts.pointer), mount.pos, &["readOnly"]);
+                let read_only = locate_at(mount, mounts.pointer.index(i), mount.pos, &["readOnly"]);
                 if read_only.node.and_then(Node::as_bool) == Some(true) {
                     continue;
                 }

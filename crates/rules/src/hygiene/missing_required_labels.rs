@@ -79,8 +79,8 @@ impl Rule for MissingRequiredLabels {
         let labels = view.metadata.and_then(|m| m.entry("labels"));
         let (pos, pointer) = match (labels, view.metadata) {
             (Some(e), _) => (e.key_pos, format!("{meta_ptr}/labels")),
-            (None, Some(m)) => (m.pos, meta_ptr.clone()),
-            (None, None) => (view.key_pos, meta_ptr.clone()),
+            (None, Some(m)) => (m.pos, meta_ptr.to_string()),
+            (None, None) => (view.key_pos, meta_ptr.to_string()),
         };
         ctx.params
             .required_labels

@@ -25,7 +25,7 @@ pub(crate) fn is_namespace(obj: &K8sObject) -> bool {
 /// Position and pointer of a field of an object along `path`, or of its nearest existing parent.
 pub(crate) fn field_location(obj: &K8sObject, path: &[&str]) -> (Pos, String) {
     let loc = locate(&obj.root, "", obj.root.pos, path);
-    (loc.pos, loc.pointer)
+    (loc.pos, loc.pointer.into())
 }
 
 /// Position and pointer of `metadata.name`: where findings about a whole object point.

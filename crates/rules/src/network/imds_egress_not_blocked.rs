@@ -137,7 +137,7 @@ fn rule_reaches_imds(rule: &Node, base: &str) -> Option<(String, Pos, String)> {
             (
                 format!("ipBlock {} does not except 169.254.169.254/32", text.trim()),
                 loc.pos,
-                loc.pointer,
+                loc.pointer.into(),
             )
         })
     })

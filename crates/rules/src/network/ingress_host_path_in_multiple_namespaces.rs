@@ -121,7 +121,7 @@ fn claims(ing: &K8sObject) -> Vec<((String, String), Claim<'_>)> {
             let claim = Claim {
                 ingress: ing,
                 pos: host_loc.pos,
-                pointer: host_loc.pointer.clone(),
+                pointer: host_loc.pointer.to_string(),
             };
             out.push(((host.clone(), "/".to_string()), claim));
         }
@@ -131,7 +131,7 @@ fn claims(ing: &K8sObject) -> Vec<((String, String), Claim<'_>)> {
             let claim = Claim {
                 ingress: ing,
                 pos: loc.pos,
-                pointer: loc.pointer,
+                pointer: loc.pointer.into(),
             };
             out.push(((host.clone(), path.to_string()), claim));
         }

@@ -1,7 +1,7 @@
 //! NET-006: a public LoadBalancer Service that accepts traffic from any address.
 
 use super::util::{annotation, field, is_open_cidr, is_public_load_balancer, seq, service_type};
-use palisade_core::object::locate;
+use palisade_core::object::locate_at;
 use palisade_core::{CheckContext, K8sObject, Rule, RuleMeta, Severity, Status, Target, Violation};
 
 /// The annotation listing allowed source IP ranges (comma-separated).
@@ -100,7 +100,7 @@ impl Rule for LoadBalancerOpenToAnySource {
         let ranges = seq(ranges_loc.node);
         for (i, r) in ranges.iter().enumerate() {
             if let Some(text) = r.as_str().filter(|t| is_open_cidr(t)) {
-                let loc = locate(r, &format!("{}/{i}", ranges_loc.pointer), r.pos, &[]);
+                let loc = locate_at(r, ranges_loc.pointer.index(i), r.pos, &[]);
                 out.push(Violation::new(
                     format!("spec.loadBalancerSourceRanges includes {}: every address", text.trim()),
                     loc.pos,

@@ -1,7 +1,7 @@
 //! NET-014: a Service port outside the configured allowlist.
 
 use super::util::{field, seq};
-use palisade_core::object::locate;
+use palisade_core::object::locate_at;
 use palisade_core::{CheckContext, K8sObject, Node, Rule, RuleMeta, Severity, Status, Target, Violation};
 
 /// Metadata of NET-014.
@@ -82,7 +82,7 @@ impl Rule for ServicePortNotAllowlisted {
             .iter()
             .enumerate()
             .filter_map(|(i, p)| {
-                let loc = locate(p, &format!("{}/{i}", ports.pointer), p.pos, &["port"]);
+                let loc = locate_at(p, ports.pointer.index(i), p.pos, &["port"]);
                 let port = loc.node.and_then(Node::as_i64)?;
                 if allowed.contains(&port) {
                     return None;

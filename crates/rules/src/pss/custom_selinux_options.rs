@@ -115,7 +115,7 @@ impl Rule for CustomSelinuxOptions {
 }
 
 /// A violation at `seLinuxOptions.<key>` of the setter whose `seLinuxOptions` is `options`.
-fn offending(who: &str, options: &Located<'_>, key: &str, value: &str) -> Violation {
+fn offending(who: &super::util::Setter<'_>, options: &Located<'_>, key: &str, value: &str) -> Violation {
     let pos = options
         .node
         .and_then(|n| n.entry(key))

@@ -1,7 +1,7 @@
 //! K8S-005: hostPath volumes (PSA baseline check `hostPathVolumes`).
 
 use super::util::{mount_summary, volumes, PSS_DOCS};
-use palisade_core::object::locate;
+use palisade_core::object::{locate_at, Pointer};
 use palisade_core::{
     CheckContext, K8sObject, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target, Violation,
 };
@@ -90,8 +90,8 @@ impl Rule for HostPathVolume {
         volumes(&pod)
             .into_iter()
             .filter_map(|(index, volume)| {
-                let base = format!("{}/volumes/{index}", pod.pointer);
-                let field = locate(volume, &base, volume.pos, &["hostPath"]);
+                let base = Pointer::new(pod.pointer).join(&["volumes"]).index(index);
+                let field = locate_at(volume, base, volume.pos, &["hostPath"]);
                 let host_path = super::util::set(&field)?;
                 Some(Violation::new(
                     host_path_message(&pod, volume, host_path),

@@ -1,7 +1,7 @@
 //! K8S-006: container ports bound to a node port (PSA baseline check `hostPorts`).
 
 use super::util::{int_at, PSS_DOCS};
-use palisade_core::object::locate;
+use palisade_core::object::locate_at;
 use palisade_core::{
     CheckContext, K8sObject, Node, PssControl, PssLevel, Rule, RuleMeta, Severity, Status, Target, Violation,
 };
@@ -76,8 +76,8 @@ impl Rule for HostPort {
         for c in pod.containers() {
             let ports = c.node.get("ports").and_then(Node::as_seq).unwrap_or(&[]);
             for (index, port) in ports.iter().enumerate() {
-                let base = format!("{}/ports/{index}", c.pointer);
-                let field = locate(port, &base, port.pos, &["hostPort"]);
+                let base = c.pointer().join(&["ports"]).index(index);
+                let field = locate_at(port, base, port.pos, &["hostPort"]);
                 match int_at(&field) {
                     Some(host_port) if host_port != 0 => out.push(Violation::new(
                         format!("{} sets ports[{index}].hostPort: {host_port}", c.label()),

@@ -4,8 +4,8 @@
 //! there: a key whose value is `null` is a nil pointer (unset), and a value of the wrong type is treated as unset
 //! too (the API server would refuse to decode it, so there is nothing to judge).
 
-use palisade_core::object::locate;
-use palisade_core::{CheckContext, Located, Node, PodSpecView, Pos};
+use palisade_core::object::{locate_at, Pointer};
+use palisade_core::{CheckContext, ContainerKind, Located, Node, PodSpecView, Pos};
 
 /// The Pod Security Standards documentation page, cited by every rule.
 pub(crate) const PSS_DOCS: &str = "https://kubernetes.io/docs/concepts/security/pod-security-standards/";
@@ -51,13 +51,18 @@ pub(crate) fn windows_exempt(ctx: &CheckContext, pod: &PodSpecView<'_>) -> bool 
 }
 
 /// Looks up a field of the pod (template) metadata, e.g. `["annotations", key]`.
-pub(crate) fn metadata_field<'a>(pod: &PodSpecView<'a>, path: &[&str]) -> Option<Located<'a>> {
+pub(crate) fn metadata_field<'a>(pod: &PodSpecView<'a>, path: &[&'a str]) -> Option<Located<'a>> {
     let metadata = pod.metadata?;
-    Some(locate(metadata, &pod.metadata_pointer(), metadata.pos, path))
+    Some(locate_at(
+        metadata,
+        Pointer::new(pod.metadata_pointer()),
+        metadata.pos,
+        path,
+    ))
 }
 
 /// The pod (template) annotations whose values are strings, with the position and pointer of each key.
-pub(crate) fn string_annotations<'a>(pod: &PodSpecView<'a>) -> Vec<(&'a str, &'a str, Pos, String)> {
+pub(crate) fn string_annotations<'a>(pod: &PodSpecView<'a>) -> Vec<(&'a str, &'a str, Pos, Pointer<'a>)> {
     let Some(map) = pod.annotations().and_then(Node::as_map) else {
         return Vec::new();
     };
@@ -71,16 +76,34 @@ pub(crate) fn string_annotations<'a>(pod: &PodSpecView<'a>) -> Vec<(&'a str, &'a
         .collect()
 }
 
+/// Who sets a security context field, as messages start: `pod sets spec.securityContext`, `init container
+/// "setup" sets securityContext`. Rendered only when a message is written.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Setter<'a> {
+    /// The pod's `spec.securityContext`.
+    Pod,
+    /// A container's `securityContext`.
+    Container(ContainerKind, &'a str),
+}
+
+impl std::fmt::Display for Setter<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Setter::Pod => f.write_str("pod sets spec.securityContext"),
+            Setter::Container(kind, name) => write!(f, "{} \"{name}\" sets securityContext", kind.noun()),
+        }
+    }
+}
+
 /// A field under the security context of the pod and of every container, in Pod Security Admission's order, each
-/// with the start of a message naming its setter: `pod sets spec.securityContext`, `init container "setup" sets
-/// securityContext`.
-pub(crate) fn security_context_fields<'a>(pod: &PodSpecView<'a>, path: &[&str]) -> Vec<(String, Located<'a>)> {
+/// with its setter (the start of a message).
+pub(crate) fn security_context_fields<'a>(pod: &PodSpecView<'a>, path: &[&'a str]) -> Vec<(Setter<'a>, Located<'a>)> {
     let mut full = vec!["securityContext"];
     full.extend_from_slice(path);
-    let mut out = vec![("pod sets spec.securityContext".to_string(), pod.field(&full))];
+    let mut out = vec![(Setter::Pod, pod.field(&full))];
     out.extend(
         pod.containers()
-            .map(|c| (format!("{} sets securityContext", c.label()), c.field(&full))),
+            .map(|c| (Setter::Container(c.kind, c.name()), c.field(&full))),
     );
     out
 }

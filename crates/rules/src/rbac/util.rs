@@ -231,7 +231,7 @@ impl RuleEntry<'_> {
         match self.node.entry(key) {
             Some(_) => {
                 let loc = locate(self.node, &base, self.node.pos, &[key]);
-                (loc.pos, loc.pointer)
+                (loc.pos, loc.pointer.into())
             }
             None => (self.node.pos, base),
         }
@@ -327,7 +327,7 @@ impl Subject<'_> {
         let base = format!("/subjects/{}", self.index);
         let loc = locate(self.node, &base, self.node.pos, &["name"]);
         match self.node.entry("name") {
-            Some(_) => (loc.pos, loc.pointer),
+            Some(_) => (loc.pos, loc.pointer.into()),
             None => (self.node.pos, base),
         }
     }

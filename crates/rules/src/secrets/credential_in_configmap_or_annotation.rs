@@ -230,7 +230,7 @@ impl Rule for CredentialInConfigmapOrAnnotation {
         if let Some(pod) = obj.pod_spec() {
             let pointer = pod.metadata_pointer();
             if let (Some(metadata), false) = (pod.metadata, pointer == "/metadata") {
-                check_annotations(metadata, &pointer, "pod template ", &mut out);
+                check_annotations(metadata, pointer, "pod template ", &mut out);
             }
         }
         out

@@ -1,7 +1,7 @@
 //! SEC-001: a credential written as a literal environment variable value.
 
 use super::util::{detect, explain, Mode};
-use palisade_core::object::locate;
+use palisade_core::object::locate_at;
 use palisade_core::{CheckContext, K8sObject, Node, Rule, RuleMeta, Severity, Status, Target, Violation};
 
 /// Metadata of SEC-001.
@@ -97,7 +97,7 @@ impl Rule for CredentialInEnvValue {
             let env = c.field(&["env"]);
             for (i, var) in env.node.and_then(Node::as_seq).unwrap_or(&[]).iter().enumerate() {
                 let name = var.get_str("name").unwrap_or("");
-                let loc = locate(var, &format!("{}/{i}", env.pointer), var.pos, &["value"]);
+                let loc = locate_at(var, env.pointer.index(i), var.pos, &["value"]);
                 let Some(value) = loc.node.and_then(Node::as_str) else {
                     continue;
                 };

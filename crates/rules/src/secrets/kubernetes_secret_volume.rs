@@ -1,6 +1,6 @@
 //! SEC-005: a pod mounting native Kubernetes Secrets instead of an external secret store.
 
-use palisade_core::object::locate;
+use palisade_core::object::locate_at;
 use palisade_core::{CheckContext, K8sObject, Node, Rule, RuleMeta, Severity, Status, Target, Violation};
 
 /// Metadata of SEC-005.
@@ -90,9 +90,9 @@ impl Rule for KubernetesSecretVolume {
         let mut out = Vec::new();
         let volumes = pod.field(&["volumes"]);
         for (i, vol) in volumes.node.and_then(Node::as_seq).unwrap_or(&[]).iter().enumerate() {
-            let base = format!("{}/{i}", volumes.pointer);
+            let base = volumes.pointer.index(i);
             let name = vol.get_str("name").unwrap_or("");
-            let secret = locate(vol, &base, vol.pos, &["secret"]);
+            let secret = locate_at(vol, base.clone(), vol.pos, &["secret"]);
             if let Some(s) = secret.node.filter(|n| n.as_map().is_some()) {
                 out.push(Violation::new(
                     format!(
@@ -104,9 +104,9 @@ impl Rule for KubernetesSecretVolume {
                     secret.pointer,
                 ));
             }
-            let sources = locate(vol, &base, vol.pos, &["projected", "sources"]);
+            let sources = locate_at(vol, base, vol.pos, &["projected", "sources"]);
             for (j, src) in sources.node.and_then(Node::as_seq).unwrap_or(&[]).iter().enumerate() {
-                let loc = locate(src, &format!("{}/{j}", sources.pointer), src.pos, &["secret"]);
+                let loc = locate_at(src, sources.pointer.index(j), src.pos, &["secret"]);
                 if let Some(s) = loc.node.filter(|n| n.as_map().is_some()) {
                     out.push(Violation::new(
                         format!(

@@ -1,6 +1,6 @@
 //! SEC-002: a Secret consumed through environment variables.
 
-use palisade_core::object::locate;
+use palisade_core::object::locate_at;
 use palisade_core::{CheckContext, K8sObject, Node, Rule, RuleMeta, Severity, Status, Target, Violation};
 
 /// Metadata of SEC-002.
@@ -85,12 +85,7 @@ impl Rule for SecretInEnvVar {
         for c in pod.containers() {
             let env = c.field(&["env"]);
             for (i, var) in env.node.and_then(Node::as_seq).unwrap_or(&[]).iter().enumerate() {
-                let loc = locate(
-                    var,
-                    &format!("{}/{i}", env.pointer),
-                    var.pos,
-                    &["valueFrom", "secretKeyRef"],
-                );
+                let loc = locate_at(var, env.pointer.index(i), var.pos, &["valueFrom", "secretKeyRef"]);
                 let Some(r) = loc.node.filter(|n| n.as_map().is_some()) else {
                     continue;
                 };
@@ -108,7 +103,7 @@ impl Rule for SecretInEnvVar {
             }
             let env_from = c.field(&["envFrom"]);
             for (i, src) in env_from.node.and_then(Node::as_seq).unwrap_or(&[]).iter().enumerate() {
-                let loc = locate(src, &format!("{}/{i}", env_from.pointer), src.pos, &["secretRef"]);
+                let loc = locate_at(src, env_from.pointer.index(i), src.pos, &["secretRef"]);
                 let Some(r) = loc.node.filter(|n| n.as_map().is_some()) else {
                     continue;
                 };

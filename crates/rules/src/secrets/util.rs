@@ -323,11 +323,13 @@ fn assignment<'a>(value: &'a str, lower: &str, key: &str) -> Option<&'a str> {
 
 /// A known secret format in the value, described for messages ("a PEM private key").
 pub(crate) fn value_pattern(value: &str) -> Option<&'static str> {
-    if value.lines().any(|line| {
-        line.find("BEGIN")
-            .and_then(|i| line.get(i..))
-            .is_some_and(|rest| rest.contains("PRIVATE KEY"))
-    }) {
+    if value.contains("BEGIN")
+        && value.lines().any(|line| {
+            line.find("BEGIN")
+                .and_then(|i| line.get(i..))
+                .is_some_and(|rest| rest.contains("PRIVATE KEY"))
+        })
+    {
         return Some("a PEM private key");
     }
     if value.contains("eyJhbGciO") {
@@ -338,6 +340,11 @@ pub(crate) fn value_pattern(value: &str) -> Option<&'static str> {
     }
     if has_token(value, "ghp_", 36, |c| c.is_ascii_alphanumeric()) {
         return Some("a GitHub personal access token");
+    }
+    // Every pattern below is an assignment (`key=`) or a URL (`://`): most values have neither.
+    if !value.contains('=') {
+        return (value.contains("://") && url_password(value).is_some_and(is_literal))
+            .then_some("a URL with an embedded password");
     }
     let lower = value.to_ascii_lowercase();
     for (key, what) in [
