@@ -249,6 +249,113 @@ impl Node {
     }
 }
 
+impl Node {
+    /// Parses JSON text straight into a tree, every node at `pos`: for JSON that another program wrote on one
+    /// line, such as the objects in the API server's AdmissionReviews, where positions say nothing. One pass, no
+    /// intermediate `serde_json::Value`. Duplicate keys keep the last value (as Go's encoding/json does); nesting
+    /// is bounded by serde_json's recursion limit (128 levels).
+    pub fn from_json_str(text: &str, pos: Pos) -> Result<Self, serde_json::Error> {
+        use serde::de::DeserializeSeed;
+        let mut de = serde_json::Deserializer::from_str(text);
+        let node = NodeSeed(pos).deserialize(&mut de)?;
+        de.end()?;
+        Ok(node)
+    }
+}
+
+/// Deserialises a [`Node`] with every position set to the seed's.
+#[derive(Clone, Copy)]
+struct NodeSeed(Pos);
+
+impl<'de> serde::de::DeserializeSeed<'de> for NodeSeed {
+    type Value = Node;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+/// Maps with more keys than this find duplicates through a hash index instead of a linear search.
+const DEDUP_INDEX_FROM: usize = 16;
+
+impl<'de> serde::de::Visitor<'de> for NodeSeed {
+    type Value = Node;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Node, E> {
+        Ok(Node::new(self.0, Value::Bool(b)))
+    }
+
+    fn visit_i64<E>(self, i: i64) -> Result<Node, E> {
+        Ok(Node::new(self.0, Value::Int(i)))
+    }
+
+    fn visit_u64<E>(self, u: u64) -> Result<Node, E> {
+        Ok(Node::new(
+            self.0,
+            i64::try_from(u).map_or(Value::Uint(u), Value::Int),
+        ))
+    }
+
+    fn visit_f64<E>(self, f: f64) -> Result<Node, E> {
+        Ok(Node::new(self.0, Value::Float(f)))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Node, E> {
+        Ok(Node::new(self.0, Value::Str(s.to_string())))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Node, E> {
+        Ok(Node::new(self.0, Value::Str(s)))
+    }
+
+    fn visit_unit<E>(self) -> Result<Node, E> {
+        Ok(Node::new(self.0, Value::Null))
+    }
+
+    fn visit_none<E>(self) -> Result<Node, E> {
+        Ok(Node::new(self.0, Value::Null))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        while let Some(item) = seq.next_element_seed(self)? {
+            items.push(item);
+        }
+        Ok(Node::new(self.0, Value::Seq(items)))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut index: Option<std::collections::HashMap<String, usize>> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            let value = map.next_value_seed(self)?;
+            let existing = match &index {
+                Some(ix) => ix.get(&key).copied(),
+                None => entries.iter().position(|e| e.key == key),
+            };
+            if let Some(e) = existing.and_then(|i| entries.get_mut(i)) {
+                e.value = value;
+                continue;
+            }
+            if let Some(ix) = &mut index {
+                ix.insert(key.clone(), entries.len());
+            }
+            entries.push(Entry {
+                key,
+                key_pos: self.0,
+                value,
+            });
+            if index.is_none() && entries.len() > DEDUP_INDEX_FROM {
+                index = Some(entries.iter().enumerate().map(|(i, e)| (e.key.clone(), i)).collect());
+            }
+        }
+        Ok(Node::new(self.0, Value::Map(Map::from_unique_entries(entries))))
+    }
+}
+
 /// Escapes one JSON Pointer reference token (RFC 6901).
 pub fn escape_pointer_token(token: &str) -> std::borrow::Cow<'_, str> {
     if token.contains(['~', '/']) {
@@ -281,6 +388,33 @@ mod tests {
     fn json_round_trip() {
         let j = serde_json::json!({"a": [1, -2, 1.5, "x", null, true], "b": {"c": 18446744073709551615u64}});
         assert_eq!(Node::from_json(&j, Pos::default()).to_json(), j);
+    }
+
+    #[test]
+    fn json_text_parses_like_json_values() {
+        let text = r#"{"a": [1, -2, 1.5, "x\u00e9", null, true, {}], "b": {"c": 18446744073709551615}}"#;
+        let value: Json = serde_json::from_str(text).unwrap();
+        assert_eq!(Node::from_json_str(text, Pos::new(1, 1)).unwrap(), Node::from_json(&value, Pos::new(1, 1)));
+    }
+
+    #[test]
+    fn json_text_keeps_the_last_duplicate_in_small_and_large_maps() {
+        let node = Node::from_json_str(r#"{"a": 1, "b": 2, "a": 3}"#, Pos::default()).unwrap();
+        assert_eq!(node.get("a").and_then(Node::as_i64), Some(3));
+        assert_eq!(node.as_map().map(Map::len), Some(2));
+        let keys: Vec<String> = (0..40).map(|i| format!("\"k{i}\": {i}")).collect();
+        let text = format!("{{{}, \"k5\": \"last\"}}", keys.join(", "));
+        let node = Node::from_json_str(&text, Pos::default()).unwrap();
+        assert_eq!(node.get_str("k5"), Some("last"));
+        assert_eq!(node.as_map().map(Map::len), Some(40));
+    }
+
+    #[test]
+    fn json_text_errors_are_errors() {
+        assert!(Node::from_json_str("{\"a\": ", Pos::default()).is_err());
+        assert!(Node::from_json_str("{} x", Pos::default()).is_err());
+        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        assert!(Node::from_json_str(&deep, Pos::default()).is_err());
     }
 
     #[test]

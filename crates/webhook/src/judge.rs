@@ -7,8 +7,7 @@ use crate::review::{self, AdmissionRequest, AdmissionResponse, BadReview};
 use palisade_core::config::Exemption;
 use palisade_core::node::{Node, Pos, Value};
 use palisade_core::suppress::Suppressions;
-use palisade_core::{CheckContext, Engine, Finding, K8sObject, NamespaceIndex, Params, PssPolicy};
-use palisade_input::LoadOptions;
+use palisade_core::{CheckContext, Engine, Finding, K8sObject, NamespaceIndex, Params, PssPolicy, Source};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -140,7 +139,8 @@ pub struct Judge {
     params: Params,
     exemptions: Vec<Exemption>,
     config: WebhookConfig,
-    load: LoadOptions,
+    /// The file label of request objects (`request.object`), shared by their findings.
+    source_label: Arc<str>,
     enabled: Vec<&'static str>,
     extra: Option<Box<dyn ExtraPolicy>>,
 }
@@ -180,10 +180,7 @@ impl Judge {
             engine: Engine::new(rules).with_severity_overrides(severity_overrides),
             params,
             exemptions,
-            load: LoadOptions {
-                max_file_bytes: u64::try_from(config.max_body_bytes).unwrap_or(u64::MAX),
-                ..LoadOptions::default()
-            },
+            source_label: Arc::from("request.object"),
             config,
             enabled,
             extra: None,
@@ -298,15 +295,19 @@ impl Judge {
         }
     }
 
-    /// Loads the object JSON with the scanner's loader (positions and pointers as for a file). The API server
-    /// does not always fill `metadata.namespace` on CREATE; the request's namespace is used then, so namespace
-    /// rules and exemptions see where the object lands.
+    /// Reads the object JSON into the tree the engine reads, in one pass with serde_json: the API server writes
+    /// it on one line, so source positions would say nothing (findings point by JSON pointer). Body size and
+    /// nesting are bounded (the server's body limit, serde_json's 128 levels). The API server does not always
+    /// fill `metadata.namespace` on CREATE; the request's namespace is used then, so namespace rules and
+    /// exemptions see where the object lands.
     fn load_object(&self, raw: &str, namespace: Option<&str>) -> Result<Loaded, String> {
-        let load = palisade_input::load_file("request.object", raw.as_bytes(), &self.load);
-        if let Some(e) = load.errors.first() {
-            return Err(format!("request.object cannot be read: {}", e.message));
-        }
-        let Some(mut object) = load.objects.into_iter().next() else {
+        let root = Node::from_json_str(raw, Pos::new(1, 1)).map_err(|e| format!("request.object cannot be read: {e}"))?;
+        let source = Source {
+            file: Arc::clone(&self.source_label),
+            document: 1,
+            base_pointer: String::new(),
+        };
+        let Some(mut object) = K8sObject::from_node(root, source) else {
             return Err("request.object is not a Kubernetes object (apiVersion and kind are required)".into());
         };
         if let (None, Some(ns)) = (&object.id.namespace, namespace.filter(|n| !n.is_empty())) {
