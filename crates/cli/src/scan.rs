@@ -232,7 +232,7 @@ pub fn run(
                 .map(palisade_policy::PolicyError::to_tool_error),
         );
     }
-    let mut findings = Vec::new();
+    let mut findings = Vec::with_capacity(checked.len());
     let mut scan_index = palisade_core::ScanIndex::default();
     let mut suppressions = Suppressions {
         exemptions: opts.exemptions,
@@ -247,7 +247,7 @@ pub fn run(
         result.summary.objects += c.batch.objects;
         result.errors.extend(c.errors);
         policy_not_evaluated.extend(c.not_evaluated);
-        findings.extend(c.batch.findings);
+        findings.push(c.batch.findings);
         scan_index.extend(c.batch.index);
         suppressions.annotations.extend(c.batch.annotations);
         if !c.comments.is_empty() {
@@ -255,7 +255,7 @@ pub fn run(
         }
     }
     result.summary.files = inputs.len();
-    let done = palisade_core::scan::finish(opts.engine, opts.params, &scan_index, findings, &suppressions);
+    let done = palisade_core::scan::finish_parts(opts.engine, opts.params, &scan_index, findings, &suppressions);
     // The index is not needed any more and the process is about to report and exit: freeing its many small
     // allocations one by one would cost more than the rules that used it.
     std::mem::forget(scan_index);

@@ -193,10 +193,26 @@ pub fn finish(
     engine: &crate::engine::Engine,
     params: &crate::params::Params,
     index: &crate::index::ScanIndex,
-    mut findings: Vec<Finding>,
+    findings: Vec<Finding>,
+    suppressions: &crate::suppress::Suppressions,
+) -> Finished {
+    finish_parts(engine, params, index, vec![findings], suppressions)
+}
+
+/// [`finish`] over the findings of several batches, gathered into one list of the right size once (a large
+/// scan's findings take many megabytes; growing a list batch by batch copies them several times).
+pub fn finish_parts(
+    engine: &crate::engine::Engine,
+    params: &crate::params::Params,
+    index: &crate::index::ScanIndex,
+    parts: Vec<Vec<Finding>>,
     suppressions: &crate::suppress::Suppressions,
 ) -> Finished {
     let (cross, not_evaluated) = engine.check_index(params, index);
+    let mut findings = Vec::with_capacity(parts.iter().map(Vec::len).sum::<usize>() + cross.len());
+    for part in parts {
+        findings.extend(part);
+    }
     let key_of = |id: &crate::finding::ObjectRef| {
         Some((
             id.kind.clone(),
