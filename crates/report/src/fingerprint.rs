@@ -37,70 +37,157 @@ pub struct Parts<'a> {
 
 /// The normalised form of a file label used in fingerprints.
 pub fn normalise_file(file: &str) -> String {
-    let mut f = file.replace('\\', "/");
-    while let Some(rest) = f.strip_prefix("./") {
-        f = rest.to_string();
+    strip_dot_slashes(file).replace('\\', "/")
+}
+
+/// The file label without its leading `./` (or `.\`) prefixes. Because `\` is read as `/` and both are one byte,
+/// stripping here and then mapping `\` to `/` gives what mapping first and stripping after gives.
+fn strip_dot_slashes(file: &str) -> &str {
+    let mut f = file;
+    while let Some(rest) = f.strip_prefix("./").or_else(|| f.strip_prefix(".\\")) {
+        f = rest;
     }
     f
 }
 
-/// FNV-1a, 128 bits: small, dependency-free and stable across platforms and Rust versions (unlike `Hash`).
-fn fnv1a_128(bytes: impl IntoIterator<Item = u8>) -> u128 {
+/// FNV-1a, 128 bits: small, dependency-free and stable across platforms and Rust versions (unlike `Hash`). Fed
+/// part by part, so the fingerprint needs no intermediate strings.
+struct Fnv1a128(u128);
+
+impl Fnv1a128 {
     const OFFSET: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
+    /// The prime, `2^88 + 0x13b`.
+    #[cfg(test)]
     const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
-    let mut h = OFFSET;
-    for b in bytes {
-        h ^= u128::from(b);
-        h = h.wrapping_mul(PRIME);
+
+    fn new() -> Self {
+        Fnv1a128(Self::OFFSET)
     }
-    h
+
+    #[inline]
+    fn byte(&mut self, b: u8) {
+        let h = self.0 ^ u128::from(b);
+        // `h * PRIME` (mod 2^128) with PRIME = 2^88 + 0x13b, written as a small multiply plus a shift.
+        self.0 = h.wrapping_mul(0x13b).wrapping_add(h << 88);
+    }
+
+    #[inline]
+    fn bytes(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.byte(b);
+        }
+    }
+}
+
+/// Whether a pointer token is an array index (non-empty, all digits).
+fn is_index(token: &str) -> bool {
+    !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// The pointer with every all-digit token (an array index) replaced by `*`.
 pub fn pointer_shape(pointer: &str) -> String {
-    pointer
-        .split('/')
-        .map(|t| {
-            if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
-                "*"
-            } else {
-                t
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("/")
+    let mut out = String::with_capacity(pointer.len());
+    for (i, t) in pointer.split('/').enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        out.push_str(if is_index(t) { "*" } else { t });
+    }
+    out
 }
 
 /// The double-quoted names of a message, in order, joined by `"`.
 pub fn quoted_names(message: &str) -> String {
-    message.split('"').skip(1).step_by(2).collect::<Vec<_>>().join("\"")
+    let mut out = String::new();
+    for (i, name) in names(message).enumerate() {
+        if i > 0 {
+            out.push('"');
+        }
+        out.push_str(name);
+    }
+    out
+}
+
+/// The double-quoted names of a message (every other piece between `"`s, an unclosed last one included).
+fn names(message: &str) -> impl Iterator<Item = &str> {
+    message.split('"').skip(1).step_by(2)
+}
+
+/// A fingerprint as 32 lower-case hex digits, without allocating.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Hex([u8; 32]);
+
+impl Hex {
+    fn of(h: u128) -> Self {
+        let mut out = [0u8; 32];
+        let mut rest = h;
+        for d in out.iter_mut().rev() {
+            // The least significant nibble left; the mask keeps it below 16, so the cast is exact.
+            let n = (rest & 0xf) as u8;
+            *d = if n < 10 { b'0' + n } else { b'a' + (n - 10) };
+            rest >>= 4;
+        }
+        Hex(out)
+    }
+
+    /// The digits.
+    pub(crate) fn as_str(&self) -> &str {
+        // Always ASCII hex digits, so never empty in practice.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+impl serde::Serialize for Hex {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// The fingerprint of these parts, as digits on the stack.
+pub(crate) fn hex_of_parts(p: Parts<'_>) -> Hex {
+    // Fields are joined with NUL, which none of them contains, so different splits never collide:
+    // rule, file, kind, namespace, name, pointer shape, quoted names.
+    let mut h = Fnv1a128::new();
+    h.bytes(p.rule.as_bytes());
+    h.byte(0);
+    for b in strip_dot_slashes(p.file).bytes() {
+        h.byte(if b == b'\\' { b'/' } else { b });
+    }
+    h.byte(0);
+    h.bytes(p.kind.as_bytes());
+    h.byte(0);
+    h.bytes(p.namespace.as_bytes());
+    h.byte(0);
+    h.bytes(p.name.as_bytes());
+    h.byte(0);
+    for (i, t) in p.pointer.split('/').enumerate() {
+        if i > 0 {
+            h.byte(b'/');
+        }
+        h.bytes(if is_index(t) { b"*" } else { t.as_bytes() });
+    }
+    h.byte(0);
+    for (i, name) in names(p.message).enumerate() {
+        if i > 0 {
+            h.byte(b'"');
+        }
+        h.bytes(name.as_bytes());
+    }
+    Hex::of(h.0)
+}
+
+/// The fingerprint of a finding, as digits on the stack.
+pub(crate) fn hex_of(f: &Finding) -> Hex {
+    hex_of_parts(parts(f))
 }
 
 /// The fingerprint of these parts: 32 lower-case hex digits.
 pub fn of_parts(p: Parts<'_>) -> String {
-    let file = normalise_file(p.file);
-    let pointer = pointer_shape(p.pointer);
-    let names = quoted_names(p.message);
-    let fields = [
-        p.rule,
-        file.as_str(),
-        p.kind,
-        p.namespace,
-        p.name,
-        pointer.as_str(),
-        names.as_str(),
-    ];
-    // Fields are joined with NUL, which none of them contains, so different splits never collide.
-    let bytes = fields.iter().enumerate().flat_map(|(i, f)| {
-        let sep: &[u8] = if i == 0 { b"" } else { b"\0" };
-        sep.iter().copied().chain(f.bytes())
-    });
-    format!("{:032x}", fnv1a_128(bytes))
+    hex_of_parts(p).as_str().to_string()
 }
 
-/// The fingerprint of a finding.
-pub fn of(f: &Finding) -> String {
-    of_parts(Parts {
+fn parts(f: &Finding) -> Parts<'_> {
+    Parts {
         rule: f.rule,
         file: &f.location.file,
         kind: &f.object.kind,
@@ -108,7 +195,12 @@ pub fn of(f: &Finding) -> String {
         name: f.object.name.as_deref().unwrap_or(""),
         pointer: &f.location.pointer,
         message: &f.message,
-    })
+    }
+}
+
+/// The fingerprint of a finding.
+pub fn of(f: &Finding) -> String {
+    hex_of(f).as_str().to_string()
 }
 
 #[cfg(test)]
@@ -179,6 +271,155 @@ mod tests {
             "/items/*/spec/volumes/*/hostPath"
         );
         assert_eq!(quoted_names(r#"container "a" adds "NET_RAW""#), "a\"NET_RAW");
+    }
+
+    /// Values computed with the first, allocating implementation of the recipe (normalised strings joined with
+    /// NUL, then hashed), so the streaming one is held to exactly the same fingerprints.
+    #[test]
+    fn pinned_values_of_the_recipe() {
+        let cases: [(Parts<'_>, &str); 7] = [
+            (
+                Parts {
+                    rule: "K8S-001",
+                    file: "./a.yaml",
+                    kind: "Pod",
+                    namespace: "",
+                    name: "p",
+                    pointer: "/spec/containers/0/securityContext/privileged",
+                    message: "container \"app\" sets privileged",
+                },
+                "7266440035eaa266827b40b9565fba4f",
+            ),
+            (
+                Parts {
+                    rule: "K8S-001",
+                    file: "././deploy\\prod\\web.yaml",
+                    kind: "Deployment",
+                    namespace: "shop",
+                    name: "web",
+                    pointer: "/spec/template/spec/containers/12/volumeMounts/0/name",
+                    message: "container \"web\" mounts \"\" and \"docker-sock\" with capability \"NET_ADMIN\"",
+                },
+                "765179ccd3986a3e530709db766b8572",
+            ),
+            (
+                Parts {
+                    rule: "K8S-040",
+                    file: ".\\.\\charts/x/./y.yaml",
+                    kind: "DaemonSet",
+                    namespace: "kube-system",
+                    name: "agent",
+                    pointer: "/items/3/spec/template/spec/initContainers/007/securityContext/capabilities/add/1",
+                    message: "init container \"\" adds \"NET_RAW\" \"SYS_ADMIN\" and an unclosed \"tail",
+                },
+                "3adeb133f2751b686dc569ceeb154f5e",
+            ),
+            (
+                Parts {
+                    rule: "RBAC-002",
+                    file: "rbac\\roles.yaml",
+                    kind: "ClusterRole",
+                    namespace: "",
+                    name: "admin-\u{e9}",
+                    pointer: "/rules/0/verbs/2x//",
+                    message: "role \"admin-\u{e9}\" grants \"*\" on \"\"",
+                },
+                "acff837e7408553412bceeff74f64bb0",
+            ),
+            (
+                Parts {
+                    rule: "K8S-010",
+                    file: "",
+                    kind: "Pod",
+                    namespace: "",
+                    name: "",
+                    pointer: "",
+                    message: "",
+                },
+                "d2601b983ee931b69c00da6f9dcfef8a",
+            ),
+            (
+                Parts {
+                    rule: "K8S-010",
+                    file: "./",
+                    kind: "Pod",
+                    namespace: "",
+                    name: "",
+                    pointer: "/",
+                    message: "\"\"",
+                },
+                "4bdfc3d634f02bb1f50cc7572e979ce9",
+            ),
+            (
+                Parts {
+                    rule: "K8S-010",
+                    file: "..\\x",
+                    kind: "Pod",
+                    namespace: "",
+                    name: "",
+                    pointer: "/0",
+                    message: "no quotes here",
+                },
+                "2e782a3429e82b8527549a1be7794902",
+            ),
+        ];
+        for (parts, want) in cases {
+            assert_eq!(of_parts(parts), want, "{parts:?}");
+        }
+        assert_eq!(normalise_file("././deploy\\prod\\web.yaml"), "deploy/prod/web.yaml");
+        assert_eq!(normalise_file(".\\.\\charts/x/./y.yaml"), "charts/x/./y.yaml");
+        assert_eq!(normalise_file("./"), "");
+        assert_eq!(normalise_file("..\\x"), "../x");
+        assert_eq!(
+            pointer_shape("/items/3/spec/template/spec/initContainers/007/securityContext/capabilities/add/1"),
+            "/items/*/spec/template/spec/initContainers/*/securityContext/capabilities/add/*"
+        );
+        assert_eq!(pointer_shape("/rules/0/verbs/2x//"), "/rules/*/verbs/2x//");
+        assert_eq!(pointer_shape(""), "");
+        assert_eq!(
+            quoted_names("container \"web\" mounts \"\" and \"docker-sock\" with capability \"NET_ADMIN\""),
+            "web\"\"docker-sock\"NET_ADMIN"
+        );
+        assert_eq!(
+            quoted_names("init container \"\" adds \"NET_RAW\" \"SYS_ADMIN\" and an unclosed \"tail"),
+            "\"NET_RAW\"SYS_ADMIN\"tail"
+        );
+        assert_eq!(quoted_names("no quotes here"), "");
+    }
+
+    /// The streaming hash is the hash of the joined normalised parts, and the shift-and-add step is the multiply.
+    #[test]
+    fn streaming_equals_joined() {
+        let p = Parts {
+            rule: "K8S-001",
+            file: "./.\\a\\b.yaml",
+            kind: "Pod",
+            namespace: "ns",
+            name: "n",
+            pointer: "/spec/containers/10/ports/0/hostPort",
+            message: "container \"a\" port \"\" \"8080",
+        };
+        let joined = [
+            p.rule.to_string(),
+            normalise_file(p.file),
+            p.kind.to_string(),
+            p.namespace.to_string(),
+            p.name.to_string(),
+            pointer_shape(p.pointer),
+            quoted_names(p.message),
+        ]
+        .join("\0");
+        let mut slow = Fnv1a128::OFFSET;
+        for b in joined.bytes() {
+            slow = (slow ^ u128::from(b)).wrapping_mul(Fnv1a128::PRIME);
+        }
+        assert_eq!(of_parts(p), format!("{slow:032x}"));
+        assert_eq!(Hex::of(0).as_str(), "0".repeat(32));
+        assert_eq!(Hex::of(u128::MAX).as_str(), "f".repeat(32));
+        assert_eq!(
+            Hex::of(0x0123_4567_89ab_cdef_0011_2233_4455_6677).as_str(),
+            "0123456789abcdef0011223344556677"
+        );
     }
 
     #[test]

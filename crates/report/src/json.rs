@@ -8,7 +8,8 @@ use crate::baseline::Recorded;
 use crate::{fingerprint, Report};
 use palisade_core::suppress::Suppressed;
 use palisade_core::{Finding, NotEvaluated, ScanResult, Summary, ToolError};
-use serde::Serialize;
+use serde::ser::{SerializeSeq as _, SerializeStruct};
+use serde::{Serialize, Serializer};
 use std::io::Write as _;
 
 /// Version of the JSON report format.
@@ -20,20 +21,100 @@ struct Tool<'a> {
     version: &'a str,
 }
 
-#[derive(Serialize)]
-struct FindingOut<'a> {
-    #[serde(flatten)]
-    finding: &'a Finding,
-    fingerprint: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    controls: Option<Vec<&'a str>>,
+/// Serialises a finding's own fields, in the order of its `Serialize` derive (as `#[serde(flatten)]` did, without
+/// going through serde's slower flattening map). A field added to `Finding` must be added here too; the test
+/// `explicit_fields_match_the_flattened_rendering` fails until it is.
+fn finding_fields<S: SerializeStruct>(st: &mut S, f: &Finding) -> Result<(), S::Error> {
+    st.serialize_field("rule", f.rule)?;
+    st.serialize_field("name", f.name)?;
+    st.serialize_field("severity", &f.severity)?;
+    st.serialize_field("message", &f.message)?;
+    st.serialize_field("remediation", f.remediation)?;
+    st.serialize_field("object", &*f.object)?;
+    st.serialize_field("location", &f.location)
 }
 
-#[derive(Serialize)]
-struct SuppressedOut<'a> {
-    #[serde(flatten)]
-    suppressed: &'a Suppressed,
-    fingerprint: String,
+/// `findings[]`: each finding's fields, then its `fingerprint` and, with a framework, its `controls`. Serialised
+/// straight from the result's findings; fingerprints are computed as each finding is written.
+struct FindingsOut<'a> {
+    findings: &'a [Finding],
+    /// With a framework: the controls of each finding, by finding index.
+    controls: Option<Vec<Vec<&'a str>>>,
+}
+
+impl Serialize for FindingsOut<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.findings.len()))?;
+        for (i, f) in self.findings.iter().enumerate() {
+            seq.serialize_element(&FindingOut {
+                finding: f,
+                controls: self.controls.as_ref().map(|c| c.get(i).map_or(&[][..], Vec::as_slice)),
+            })?;
+        }
+        seq.end()
+    }
+}
+
+struct FindingOut<'a> {
+    finding: &'a Finding,
+    controls: Option<&'a [&'a str]>,
+}
+
+impl Serialize for FindingOut<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("FindingOut", 8 + usize::from(self.controls.is_some()))?;
+        finding_fields(&mut st, self.finding)?;
+        st.serialize_field("fingerprint", &fingerprint::hex_of(self.finding))?;
+        if let Some(controls) = self.controls {
+            st.serialize_field("controls", controls)?;
+        }
+        st.end()
+    }
+}
+
+/// The controls of every finding, by finding index, in framework order: what
+/// [`Evaluation::controls_of`](crate::frameworks::Evaluation::controls_of) gives for each index, in one pass over
+/// the controls instead of one per finding.
+fn controls_by_finding(e: &crate::frameworks::Evaluation, findings: usize) -> Vec<Vec<&str>> {
+    let mut out: Vec<Vec<&str>> = vec![Vec::new(); findings];
+    // The index of the control last added to each finding, so a control listing a finding twice counts once.
+    let mut last: Vec<Option<usize>> = vec![None; findings];
+    for (ci, c) in e.controls.iter().enumerate() {
+        for &i in &c.findings {
+            if let (Some(ids), Some(l)) = (out.get_mut(i), last.get_mut(i)) {
+                if *l != Some(ci) {
+                    ids.push(c.control.id.as_str());
+                    *l = Some(ci);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `suppressed[]`: each suppressed finding's fields, its `suppression`, then its `fingerprint`.
+struct SuppressedOut<'a>(&'a [Suppressed]);
+
+impl Serialize for SuppressedOut<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for x in self.0 {
+            seq.serialize_element(&OneSuppressed(x))?;
+        }
+        seq.end()
+    }
+}
+
+struct OneSuppressed<'a>(&'a Suppressed);
+
+impl Serialize for OneSuppressed<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("SuppressedOut", 9)?;
+        finding_fields(&mut st, &self.0.finding)?;
+        st.serialize_field("suppression", &self.0.suppression)?;
+        st.serialize_field("fingerprint", &fingerprint::hex_of(&self.0.finding))?;
+        st.end()
+    }
 }
 
 #[derive(Serialize)]
@@ -49,10 +130,10 @@ struct BaselineOut<'a> {
 struct ReportOut<'a> {
     format_version: &'a str,
     tool: Tool<'a>,
-    findings: Vec<FindingOut<'a>>,
+    findings: FindingsOut<'a>,
     errors: &'a [ToolError],
     not_evaluated: &'a [NotEvaluated],
-    suppressed: Vec<SuppressedOut<'a>>,
+    suppressed: SuppressedOut<'a>,
     warnings: &'a [String],
     summary: &'a Summary,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -80,17 +161,12 @@ pub fn render_report(report: &Report) -> String {
 pub fn write_report(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let result = report.result;
     let compliance = report.compliance();
-    use rayon::prelude::*;
-    let findings = result
-        .findings
-        .par_iter()
-        .enumerate()
-        .map(|(i, f)| FindingOut {
-            finding: f,
-            fingerprint: fingerprint::of(f),
-            controls: compliance.as_ref().map(|c| c.controls_of(i)),
-        })
-        .collect();
+    let findings = FindingsOut {
+        findings: &result.findings,
+        controls: compliance
+            .as_ref()
+            .map(|c| controls_by_finding(c, result.findings.len())),
+    };
     let out = ReportOut {
         format_version: FORMAT_VERSION,
         tool: Tool {
@@ -100,14 +176,7 @@ pub fn write_report(report: &Report, w: &mut dyn std::io::Write) -> std::io::Res
         findings,
         errors: &result.errors,
         not_evaluated: &result.not_evaluated,
-        suppressed: result
-            .suppressed
-            .iter()
-            .map(|s| SuppressedOut {
-                suppressed: s,
-                fingerprint: fingerprint::of(&s.finding),
-            })
-            .collect(),
+        suppressed: SuppressedOut(&result.suppressed),
         warnings: &result.warnings,
         summary: &result.summary,
         compliance: compliance.as_ref(),
@@ -123,4 +192,173 @@ pub fn write_report(report: &Report, w: &mut dyn std::io::Write) -> std::io::Res
     serde_json::to_writer_pretty(&mut w, &out).map_err(std::io::Error::other)?;
     w.write_all(b"\n")?;
     w.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use palisade_core::suppress::{Suppression, SuppressionKind};
+    use palisade_core::{Location, ObjectRef, Severity};
+
+    /// The report as it was rendered with `#[serde(flatten)]`, the reference the explicit fields must match.
+    fn flattened(report: &Report) -> String {
+        #[derive(Serialize)]
+        struct FindingOut<'a> {
+            #[serde(flatten)]
+            finding: &'a Finding,
+            fingerprint: String,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            controls: Option<Vec<&'a str>>,
+        }
+        #[derive(Serialize)]
+        struct SuppressedOut<'a> {
+            #[serde(flatten)]
+            suppressed: &'a Suppressed,
+            fingerprint: String,
+        }
+        #[derive(Serialize)]
+        struct Out<'a> {
+            format_version: &'a str,
+            tool: Tool<'a>,
+            findings: Vec<FindingOut<'a>>,
+            errors: &'a [ToolError],
+            not_evaluated: &'a [NotEvaluated],
+            suppressed: Vec<SuppressedOut<'a>>,
+            warnings: &'a [String],
+            summary: &'a Summary,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            compliance: Option<&'a crate::frameworks::Evaluation>,
+        }
+        let result = report.result;
+        let compliance = report.compliance();
+        let out = Out {
+            format_version: FORMAT_VERSION,
+            tool: Tool {
+                name: "palisade",
+                version: report.tool_version,
+            },
+            findings: result
+                .findings
+                .iter()
+                .enumerate()
+                .map(|(i, f)| FindingOut {
+                    finding: f,
+                    fingerprint: fingerprint::of(f),
+                    controls: compliance.as_ref().map(|c| c.controls_of(i)),
+                })
+                .collect(),
+            errors: &result.errors,
+            not_evaluated: &result.not_evaluated,
+            suppressed: result
+                .suppressed
+                .iter()
+                .map(|s| SuppressedOut {
+                    suppressed: s,
+                    fingerprint: fingerprint::of(&s.finding),
+                })
+                .collect(),
+            warnings: &result.warnings,
+            summary: &result.summary,
+            compliance: compliance.as_ref(),
+        };
+        format!("{}\n", serde_json::to_string_pretty(&out).unwrap())
+    }
+
+    fn finding(rule: &'static str, namespace: Option<&str>, message: &str, line: u32) -> Finding {
+        Finding {
+            rule,
+            name: "some-rule",
+            severity: Severity::High,
+            message: message.into(),
+            remediation: "Fix it \"now\".",
+            object: ObjectRef {
+                api_version: "apps/v1".into(),
+                kind: "Deployment".into(),
+                namespace: namespace.map(Into::into),
+                name: Some("web\u{e9}".into()),
+            }
+            .into(),
+            location: Location {
+                file: "./deploy\\web.yaml".into(),
+                document: 2,
+                line,
+                column: 7,
+                pointer: "/spec/template/spec/containers/1/securityContext/privileged".into(),
+            },
+        }
+    }
+
+    fn result() -> ScanResult {
+        let findings = vec![
+            finding("K8S-001", Some("shop"), "container \"web\" is privileged", 10),
+            finding("K8S-002", None, "container \"\" has \"NET_RAW\"\n\ttabbed", 12),
+        ];
+        let mut summary = Summary::default();
+        summary.count_findings(&findings);
+        ScanResult {
+            findings,
+            suppressed: vec![
+                Suppressed {
+                    finding: finding("K8S-003", Some("ops"), "m", 3),
+                    suppression: Suppression {
+                        kind: SuppressionKind::Config,
+                        reason: "accepted".into(),
+                        expires: Some("2030-01-01".into()),
+                    },
+                },
+                Suppressed {
+                    finding: finding("K8S-004", None, "\"a\"", 4),
+                    suppression: Suppression {
+                        kind: SuppressionKind::Comment,
+                        reason: "(no reason given)".into(),
+                        expires: None,
+                    },
+                },
+            ],
+            warnings: vec!["w".into()],
+            ..ScanResult::default()
+        }
+    }
+
+    #[test]
+    fn explicit_fields_match_the_flattened_rendering() {
+        let result = result();
+        let report = Report::new(&result, "1.2.3");
+        assert_eq!(render_report(&report), flattened(&report));
+        let empty = ScanResult::default();
+        let report = Report::new(&empty, "1.2.3");
+        assert_eq!(render_report(&report), flattened(&report));
+    }
+
+    #[test]
+    fn controls_match_the_flattened_rendering() {
+        let result = result();
+        let mut report = Report::new(&result, "1.2.3");
+        for framework in crate::frameworks::FRAMEWORKS {
+            report.framework = Some(framework);
+            let out = render_report(&report);
+            assert!(out.contains("\"controls\": ["), "{}", framework.id);
+            assert_eq!(out, flattened(&report), "{}", framework.id);
+        }
+    }
+
+    #[test]
+    fn controls_by_finding_is_controls_of() {
+        let result = result();
+        let mut report = Report::new(&result, "1.2.3");
+        report.framework = crate::frameworks::FRAMEWORKS.first();
+        let mut e = report.compliance().unwrap();
+        // Findings behind several controls, one listed twice and one out of range.
+        for (ci, c) in e.controls.iter_mut().enumerate().take(3) {
+            c.findings = match ci {
+                0 => vec![1, 0, 1],
+                1 => vec![7],
+                _ => vec![1],
+            };
+        }
+        let by = controls_by_finding(&e, 3);
+        for (i, ids) in by.iter().enumerate() {
+            assert_eq!(ids, &e.controls_of(i), "finding {i}");
+        }
+    }
 }
