@@ -293,10 +293,7 @@ impl<'de> serde::de::Visitor<'de> for NodeSeed {
     }
 
     fn visit_u64<E>(self, u: u64) -> Result<Node, E> {
-        Ok(Node::new(
-            self.0,
-            i64::try_from(u).map_or(Value::Uint(u), Value::Int),
-        ))
+        Ok(Node::new(self.0, i64::try_from(u).map_or(Value::Uint(u), Value::Int)))
     }
 
     fn visit_f64<E>(self, f: f64) -> Result<Node, E> {
@@ -394,7 +391,10 @@ mod tests {
     fn json_text_parses_like_json_values() {
         let text = r#"{"a": [1, -2, 1.5, "x\u00e9", null, true, {}], "b": {"c": 18446744073709551615}}"#;
         let value: Json = serde_json::from_str(text).unwrap();
-        assert_eq!(Node::from_json_str(text, Pos::new(1, 1)).unwrap(), Node::from_json(&value, Pos::new(1, 1)));
+        assert_eq!(
+            Node::from_json_str(text, Pos::new(1, 1)).unwrap(),
+            Node::from_json(&value, Pos::new(1, 1))
+        );
     }
 
     #[test]

@@ -301,7 +301,8 @@ impl Judge {
     /// fill `metadata.namespace` on CREATE; the request's namespace is used then, so namespace rules and
     /// exemptions see where the object lands.
     fn load_object(&self, raw: &str, namespace: Option<&str>) -> Result<Loaded, String> {
-        let root = Node::from_json_str(raw, Pos::new(1, 1)).map_err(|e| format!("request.object cannot be read: {e}"))?;
+        let root =
+            Node::from_json_str(raw, Pos::new(1, 1)).map_err(|e| format!("request.object cannot be read: {e}"))?;
         let source = Source {
             file: Arc::clone(&self.source_label),
             document: 1,
