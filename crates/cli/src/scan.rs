@@ -241,6 +241,10 @@ pub fn run(
         ..Default::default()
     };
     let mut policy_not_evaluated = Vec::new();
+    scan_index.reserve(
+        checked.iter().map(|c| c.batch.index.objects.len()).sum(),
+        checked.iter().map(|c| c.batch.index.workloads.len()).sum(),
+    );
     for c in checked {
         result.summary.documents += c.documents;
         result.summary.skipped_documents += c.skipped;

@@ -11,6 +11,16 @@ use crate::rule::{CheckContext, IndexOutput, NotEvaluated, Rule, Target};
 
 const LEVELS: [PssLevel; 3] = [PssLevel::Privileged, PssLevel::Baseline, PssLevel::Restricted];
 
+/// What each cross-object rule reported, before it becomes findings ([`Engine::index_findings`]).
+pub struct IndexOutputs(Vec<(&'static crate::rule::RuleMeta, IndexOutput)>);
+
+impl IndexOutputs {
+    /// How many findings the rules reported.
+    pub fn violations(&self) -> usize {
+        self.0.iter().map(|(_, o)| o.violations.len()).sum()
+    }
+}
+
 /// A set of enabled rules, ready to check objects.
 pub struct Engine<'r> {
     rules: Vec<&'r dyn Rule>,
@@ -122,21 +132,33 @@ impl<'r> Engine<'r> {
 
     /// Runs the cross-object rules over the index of the whole scan.
     pub fn check_index(&self, params: &Params, index: &ScanIndex) -> (Vec<Finding>, Vec<NotEvaluated>) {
+        let outputs = self.run_index_rules(params, index);
+        let mut findings = Vec::with_capacity(outputs.violations());
+        let not_evaluated = self.index_findings(outputs, &mut findings);
+        (findings, not_evaluated)
+    }
+
+    /// Runs the cross-object rules over the index of the whole scan, keeping what each reported.
+    pub fn run_index_rules(&self, params: &Params, index: &ScanIndex) -> IndexOutputs {
         use rayon::prelude::*;
         // Cross-object rules are independent of each other: run them in parallel, keep registry order.
-        let outputs: Vec<_> = self
-            .rules
-            .par_iter()
-            .filter(|r| r.meta().target == Target::Index)
-            .map(|rule| {
-                let mut out = IndexOutput::default();
-                rule.check_index(params, index, &mut out);
-                (rule.meta(), out)
-            })
-            .collect();
-        let mut findings = Vec::new();
+        IndexOutputs(
+            self.rules
+                .par_iter()
+                .filter(|r| r.meta().target == Target::Index)
+                .map(|rule| {
+                    let mut out = IndexOutput::default();
+                    rule.check_index(params, index, &mut out);
+                    (rule.meta(), out)
+                })
+                .collect(),
+        )
+    }
+
+    /// Appends the findings of cross-object rules to `findings` and returns what they could not decide.
+    pub fn index_findings(&self, outputs: IndexOutputs, findings: &mut Vec<Finding>) -> Vec<NotEvaluated> {
         let mut not_evaluated = Vec::new();
-        for (meta, out) in outputs {
+        for (meta, out) in outputs.0 {
             findings.extend(out.violations.into_iter().map(|v| Finding {
                 rule: meta.id,
                 name: meta.name,
@@ -152,7 +174,7 @@ impl<'r> Engine<'r> {
                 reason,
             }));
         }
-        (findings, not_evaluated)
+        not_evaluated
     }
 
     /// Whether rule `id` runs for a pod judged at `policy`. Non-PSS rules always run. A PSS rule runs when its

@@ -288,6 +288,12 @@ impl ScanIndex {
         }
     }
 
+    /// Makes room for this many more retained objects and workloads (before merging many indexes).
+    pub fn reserve(&mut self, objects: usize, workloads: usize) {
+        self.objects.reserve_exact(objects);
+        self.workloads.reserve_exact(workloads);
+    }
+
     /// Merges another index (built over other inputs) into this one, keeping scan order.
     pub fn extend(&mut self, other: ScanIndex) {
         self.by_kind_ns = std::sync::OnceLock::new();

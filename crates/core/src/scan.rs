@@ -171,9 +171,6 @@ pub fn check_batch(
     out
 }
 
-/// Identity used to match owner references to scanned objects: (kind, namespace, name).
-type ObjectKey = (String, String, String);
-
 /// What the end of a scan produces.
 #[derive(Debug, Default)]
 pub struct Finished {
@@ -208,27 +205,36 @@ pub fn finish_parts(
     parts: Vec<Vec<Finding>>,
     suppressions: &crate::suppress::Suppressions,
 ) -> Finished {
-    let (cross, not_evaluated) = engine.check_index(params, index);
-    let mut findings = Vec::with_capacity(parts.iter().map(Vec::len).sum::<usize>() + cross.len());
+    let cross = engine.run_index_rules(params, index);
+    let mut findings = Vec::with_capacity(parts.iter().map(Vec::len).sum::<usize>() + cross.violations());
     for part in parts {
         findings.extend(part);
     }
-    let key_of = |id: &crate::finding::ObjectRef| {
-        Some((
-            id.kind.clone(),
-            id.namespace.clone().unwrap_or_else(|| "default".to_string()),
-            id.name.clone()?,
-        ))
-    };
-    let owned: std::collections::HashSet<ObjectKey> = index
-        .workloads
-        .iter()
-        .filter(|w| index.controlled_by_scanned(w))
-        .filter_map(|w| key_of(&w.object.id))
-        .collect();
-    findings.extend(cross);
+    let not_evaluated = engine.index_findings(cross, &mut findings);
+    // Objects whose controller is scanned too, by kind, namespace and name (borrowed: no key is built per
+    // finding).
+    let mut owned: HashMap<&str, HashMap<&str, std::collections::HashSet<&str>>> = HashMap::new();
+    for w in index.workloads.iter().filter(|w| index.controlled_by_scanned(w)) {
+        let id = &w.object.id;
+        if let Some(name) = id.name.as_deref() {
+            owned
+                .entry(id.kind.as_str())
+                .or_default()
+                .entry(id.namespace.as_deref().unwrap_or("default"))
+                .or_default()
+                .insert(name);
+        }
+    }
     if !owned.is_empty() {
-        findings.retain(|f| key_of(&f.object).is_none_or(|k| !owned.contains(&k)));
+        let is_owned = |id: &crate::finding::ObjectRef| {
+            id.name.as_deref().is_some_and(|name| {
+                owned
+                    .get(id.kind.as_str())
+                    .and_then(|by_ns| by_ns.get(id.namespace.as_deref().unwrap_or("default")))
+                    .is_some_and(|names| names.contains(name))
+            })
+        };
+        findings.retain(|f| !is_owned(&f.object));
     }
     let (findings, suppressed, warnings) = suppressions.apply(findings);
     Finished {
