@@ -104,8 +104,13 @@ impl Map {
     }
 
     /// The entry for `key`.
+    #[inline]
     pub fn entry(&self, key: &str) -> Option<&Entry> {
-        self.entries.iter().find(|e| e.key == key)
+        // Rules look fields up all the time: compare length and last byte inline before calling memcmp.
+        let (len, last) = (key.len(), key.as_bytes().last());
+        self.entries
+            .iter()
+            .find(|e| e.key.len() == len && e.key.as_bytes().last() == last && e.key == key)
     }
 
     /// The value for `key`.

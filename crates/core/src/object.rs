@@ -201,7 +201,7 @@ pub struct ContainerView<'a> {
 }
 
 /// Most keys a [`Pointer`] holds inline; a longer path is rendered into a string once.
-const INLINE_TOKENS: usize = 6;
+const INLINE_TOKENS: usize = 5;
 
 /// Where a [`Pointer`] starts.
 #[derive(Clone, Debug)]
@@ -209,7 +209,7 @@ enum PointerBase<'a> {
     /// An already escaped pointer.
     Str(&'a str),
     /// A container: `{spec}/{containers|initContainers|ephemeralContainers}/{index}`.
-    Container(&'static str, ContainerKind, usize),
+    Container(&'static str, ContainerKind, u32),
     /// An already escaped pointer built by the caller.
     Owned(String),
 }
@@ -219,8 +219,8 @@ enum PointerBase<'a> {
 enum Token<'a> {
     /// A map key (unescaped).
     Key(&'a str),
-    /// A sequence index.
-    Index(usize),
+    /// A sequence index (u32 keeps a token at 16 bytes: pointers are moved around a lot).
+    Index(u32),
 }
 
 /// A JSON pointer (RFC 6901) relative to an object, rendered only when it is used: most lookups find nothing
@@ -260,7 +260,15 @@ impl<'a> Pointer<'a> {
 
     /// Appends a sequence index.
     pub fn push_index(&mut self, index: usize) {
-        self.push_token(Token::Index(index));
+        match u32::try_from(index) {
+            Ok(i) => self.push_token(Token::Index(i)),
+            Err(_) => {
+                let mut s = self.to_string();
+                s.push('/');
+                s.push_str(&index.to_string());
+                *self = Self::owned(s);
+            }
+        }
     }
 
     /// The pointer extended by a sequence index.
@@ -447,7 +455,10 @@ impl<'a> ContainerView<'a> {
 
     /// JSON pointer of the container inside the object.
     pub fn pointer(&self) -> Pointer<'a> {
-        Pointer::with_base(PointerBase::Container(self.spec_pointer, self.kind, self.index))
+        match u32::try_from(self.index) {
+            Ok(index) => Pointer::with_base(PointerBase::Container(self.spec_pointer, self.kind, index)),
+            Err(_) => Pointer::owned(format!("{}/{}/{}", self.spec_pointer, self.kind.field(), self.index)),
+        }
     }
 
     /// Looks up a field of the container.
