@@ -180,11 +180,7 @@ impl Workload {
             m.insert("metadata".to_string(), meta.key_pos, meta.value.clone());
         }
         Some(Workload {
-            object: K8sObject {
-                id: obj.id.clone(),
-                root: slim_root,
-                source: obj.source.clone(),
-            },
+            object: K8sObject::from_parts(obj.id.clone(), slim_root, obj.source.clone()),
             spec_pointer: view.pointer.to_string(),
             spec_pos,
             replicas,

@@ -20,10 +20,33 @@ pub struct Source {
 pub struct K8sObject {
     /// The object's identity (shared with the findings about it).
     pub id: Arc<ObjectRef>,
-    /// The whole object.
+    /// The whole object. Build a new object rather than changing it: the pod spec's place is remembered.
     pub root: Node,
     /// Where it came from.
     pub source: Source,
+    /// Where the pod spec is, found on the first [`K8sObject::pod_spec`] (which every pod rule calls).
+    pod: PodCache,
+}
+
+/// Entry indices from the root to the pod spec, and of the pod (template) metadata beside it.
+#[derive(Clone, Copy, Debug)]
+struct PodIndex {
+    /// Position in [`POD_SPEC_PATHS`].
+    which: usize,
+    /// Entry index at each step of the path.
+    steps: [u32; 5],
+    /// Entry index of `metadata` in the spec's parent map.
+    metadata: Option<u32>,
+}
+
+/// A remembered [`PodIndex`]: not part of the object's value (equal objects compare equal whatever it holds).
+#[derive(Clone, Debug, Default)]
+struct PodCache(std::sync::OnceLock<Option<PodIndex>>);
+
+impl PartialEq for PodCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 /// Kinds that embed a pod spec, with the path to it, its pointer and the pointer of the pod (template) metadata.
@@ -79,18 +102,82 @@ impl K8sObject {
             }),
             root,
             source,
+            pod: PodCache::default(),
         })
+    }
+
+    /// An object from its parts (the caller guarantees that `id` describes `root`).
+    pub fn from_parts(id: Arc<ObjectRef>, root: Node, source: Source) -> Self {
+        Self {
+            id,
+            root,
+            source,
+            pod: PodCache::default(),
+        }
+    }
+
+    /// Finds the pod spec by key, the slow way, and where it was.
+    fn find_pod(&self) -> Option<PodIndex> {
+        let which = POD_SPEC_PATHS.iter().position(|(k, ..)| *k == self.id.kind)?;
+        let (_, path, ..) = POD_SPEC_PATHS.get(which)?;
+        let mut steps = [0u32; 5];
+        let mut cur = &self.root;
+        let mut parent = &self.root;
+        for (step, key) in steps.iter_mut().zip(path.iter()) {
+            let entries = cur.as_map()?.entries();
+            let i = entries.iter().position(|e| e.key == *key)?;
+            *step = u32::try_from(i).ok()?;
+            parent = cur;
+            cur = &entries.get(i)?.value;
+        }
+        cur.as_map()?;
+        let metadata = parent
+            .as_map()?
+            .entries()
+            .iter()
+            .position(|e| e.key == "metadata")
+            .and_then(|i| u32::try_from(i).ok());
+        Some(PodIndex { which, steps, metadata })
     }
 
     /// The pod spec this object embeds, when its kind embeds one and the spec is present.
     pub fn pod_spec(&self) -> Option<PodSpecView<'_>> {
-        let (_, path, pointer, _) = POD_SPEC_PATHS.iter().find(|(k, ..)| *k == self.id.kind)?;
-        let (last, parent_path) = path.split_last()?;
-        let parent = self.root.path(parent_path)?;
-        let entry = parent.entry(last)?;
+        let ix = (*self.pod.0.get_or_init(|| self.find_pod()))?;
+        // A changed tree (against the advice on `root`) is searched again rather than misread.
+        self.pod_spec_at(ix)
+            .or_else(|| self.find_pod().and_then(|ix| self.pod_spec_at(ix)))
+    }
+
+    fn pod_spec_at(&self, ix: PodIndex) -> Option<PodSpecView<'_>> {
+        let (_, path, pointer, _) = POD_SPEC_PATHS.get(ix.which)?;
+        // Follow the remembered entry indices, checking each key's length and ends (cheap: no search, no memcmp).
+        let same = |a: &str, b: &str| {
+            a.len() == b.len()
+                && a.as_bytes().first() == b.as_bytes().first()
+                && a.as_bytes().last() == b.as_bytes().last()
+        };
+        let mut parent = &self.root;
+        let mut entry = None;
+        for (i, (step, key)) in ix.steps.iter().zip(path.iter()).enumerate() {
+            let e = parent
+                .as_map()?
+                .entries()
+                .get(*step as usize)
+                .filter(|e| same(&e.key, key))?;
+            if i + 1 == path.len() {
+                entry = Some(e);
+            } else {
+                parent = &e.value;
+            }
+        }
+        let entry = entry?;
         let spec = &entry.value;
         spec.as_map()?;
-        let metadata = parent.get("metadata");
+        let metadata = ix
+            .metadata
+            .and_then(|m| parent.as_map()?.entries().get(m as usize))
+            .filter(|e| same(&e.key, "metadata"))
+            .map(|e| &e.value);
         let key_pos = entry.key_pos;
         Some(PodSpecView {
             spec,
@@ -291,11 +378,22 @@ impl<'a> Pointer<'a> {
 
     /// The pointer extended by `tokens`.
     pub fn join(&self, tokens: &[&'a str]) -> Self {
-        let mut p = self.clone();
-        for t in tokens {
-            p.push(t);
+        self.clone().extended(tokens)
+    }
+
+    /// This pointer extended by `tokens` (in place: rules locate fields all the time).
+    pub fn extended(mut self, tokens: &[&'a str]) -> Self {
+        let end = self.len + tokens.len();
+        match self.tokens.get_mut(self.len..end) {
+            Some(slots) => {
+                for (slot, t) in slots.iter_mut().zip(tokens) {
+                    *slot = Token::Key(t);
+                }
+                self.len = end;
+            }
+            None => tokens.iter().for_each(|t| self.push(t)),
         }
-        p
+        self
     }
 }
 
@@ -372,7 +470,7 @@ pub fn locate_at<'a>(node: &'a Node, base: Pointer<'a>, pos: Pos, path: &[&'a st
     Located {
         node,
         pos,
-        pointer: base.join(path),
+        pointer: base.extended(path),
     }
 }
 
