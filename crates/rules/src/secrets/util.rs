@@ -70,7 +70,7 @@ fn contains_joined(text: &str, a: &str, b: &str) -> bool {
 /// The catalogue's sensitive-name expression, case-insensitive.
 pub(crate) fn is_sensitive_name(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
-    names_a_secret(name) || contains_joined(&n, "connection", "string") || names_a_key(&n)
+    lower_names_a_secret(&n) || contains_joined(&n, "connection", "string") || names_a_key(&n)
 }
 
 /// Names whose last word is `key` (`STORAGE_ACCOUNT_KEY`, `JWT_SIGNING_KEY`, `ENCRYPTION_KEY`): beyond the
@@ -83,14 +83,18 @@ fn names_a_key(lower: &str) -> bool {
 /// A connection string is often just a locator (`projects/p/instances/i/databases/d`, `Server=db;Integrated
 /// Security=true`); the secret parts of Azure and SQL connection strings are caught by the value patterns.
 fn names_a_secret(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
+    lower_names_a_secret(&name.to_ascii_lowercase())
+}
+
+/// [`names_a_secret`] of an already lower-case name.
+fn lower_names_a_secret(n: &str) -> bool {
     ["password", "passwd", "pwd", "secret", "token", "credential", "bearer"]
         .iter()
         .any(|w| n.contains(w))
-        || contains_joined(&n, "api", "key")
-        || contains_joined(&n, "access", "key")
-        || contains_joined(&n, "client", "secret")
-        || contains_joined(&n, "private", "key")
+        || contains_joined(n, "api", "key")
+        || contains_joined(n, "access", "key")
+        || contains_joined(n, "client", "secret")
+        || contains_joined(n, "private", "key")
         || (n.starts_with("azure_") && n.ends_with("key") && n.len() >= "azure_".len() + 1 + "key".len())
         || n == "aws_secret_access_key"
 }
@@ -370,18 +374,26 @@ pub(crate) fn value_pattern(value: &str) -> Option<&'static str> {
 
 /// Shannon entropy of the value's characters, in bits per character.
 pub(crate) fn shannon_entropy(value: &str) -> f64 {
-    let mut counts = std::collections::HashMap::new();
+    // ASCII characters are counted in a table (in a fixed order, so the sum is the same on every run); others
+    // in a map.
+    let mut ascii = [0usize; 128];
+    let mut other = std::collections::BTreeMap::new();
     let mut total = 0usize;
     for c in value.chars() {
-        *counts.entry(c).or_insert(0usize) += 1;
+        match ascii.get_mut(c as usize) {
+            Some(n) => *n += 1,
+            None => *other.entry(c).or_insert(0usize) += 1,
+        }
         total += 1;
     }
     if total == 0 {
         return 0.0;
     }
     let n = total as f64;
-    counts
-        .values()
+    ascii
+        .iter()
+        .chain(other.values())
+        .filter(|&&k| k > 0)
         .map(|&k| {
             let p = k as f64 / n;
             -p * p.log2()
