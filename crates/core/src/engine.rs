@@ -130,14 +130,6 @@ impl<'r> Engine<'r> {
         }
     }
 
-    /// Runs the cross-object rules over the index of the whole scan.
-    pub fn check_index(&self, params: &Params, index: &ScanIndex) -> (Vec<Finding>, Vec<NotEvaluated>) {
-        let outputs = self.run_index_rules(params, index);
-        let mut findings = Vec::with_capacity(outputs.violations());
-        let not_evaluated = self.index_findings(outputs, &mut findings);
-        (findings, not_evaluated)
-    }
-
     /// Runs the cross-object rules over the index of the whole scan, keeping what each reported.
     pub fn run_index_rules(&self, params: &Params, index: &ScanIndex) -> IndexOutputs {
         use rayon::prelude::*;
