@@ -40,6 +40,26 @@ fn main() {
         "mutate: {:.1} us per review",
         t.elapsed().as_secs_f64() / n as f64 * 1e6
     );
+    let t = Instant::now();
+    for _ in 0..n {
+        let r = palisade_webhook::review::parse(&body).unwrap();
+        sink += r.operation.len();
+    }
+    println!(
+        "review envelope alone: {:.1} us",
+        t.elapsed().as_secs_f64() / n as f64 * 1e6
+    );
+    let req = palisade_webhook::review::parse(&body).unwrap();
+    let raw = palisade_webhook::review::raw_object(req.object).unwrap();
+    let t = Instant::now();
+    for _ in 0..n {
+        let node = palisade_core::node::Node::from_json_str(raw, palisade_core::node::Pos::new(1, 1)).unwrap();
+        sink += node.as_map().map_or(0, |m| m.len());
+    }
+    println!(
+        "object tree alone: {:.1} us",
+        t.elapsed().as_secs_f64() / n as f64 * 1e6
+    );
     let review: serde_json::Value = serde_json::from_slice(&body).unwrap();
     let object = serde_json::to_vec(&review["request"]["object"]).unwrap();
     let t = Instant::now();

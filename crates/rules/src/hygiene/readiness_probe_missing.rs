@@ -2,8 +2,10 @@
 
 use super::util::{describe, report_not_evaluated, Lookup};
 use palisade_core::index::service_selector_matches;
-use palisade_core::{ContainerKind, IndexOutput, Params, Rule, RuleMeta, ScanIndex, Severity, Status, Target};
-use std::collections::BTreeMap;
+use palisade_core::{
+    ContainerKind, IndexOutput, K8sObject, Node, Params, Rule, RuleMeta, ScanIndex, Severity, Status, Target,
+};
+use std::collections::{BTreeMap, HashMap};
 
 /// Metadata of K8S-106.
 pub static META: RuleMeta = RuleMeta {
@@ -87,6 +89,56 @@ spec:
     pss: None,
 };
 
+/// The scanned Services keyed by namespace and the first pair of their selector. A Service selects a pod only
+/// when every pair of its selector is among the pod's labels, so its first pair must be one of them: a workload
+/// looks up its own labels instead of testing every Service of its namespace.
+struct Services<'a> {
+    /// Services in scan order.
+    all: Vec<&'a K8sObject>,
+    /// (namespace, first selector key, its value) -> positions in `all`, ascending.
+    by_first_pair: HashMap<(&'a str, &'a str, &'a str), Vec<usize>>,
+}
+
+impl<'a> Services<'a> {
+    fn new(index: &'a ScanIndex) -> Self {
+        let mut services = Services {
+            all: Vec::new(),
+            by_first_pair: HashMap::new(),
+        };
+        for obj in index.objects.iter().filter(|o| o.id.kind == "Service") {
+            let first = obj
+                .root
+                .path(&["spec", "selector"])
+                .and_then(Node::as_map)
+                .and_then(|m| m.entries().first());
+            // A Service without a selector (or with a non-string value) selects nothing.
+            if let Some((key, Some(value))) = first.map(|e| (e.key.as_str(), e.value.as_str())) {
+                let ns = obj.id.namespace.as_deref().unwrap_or("default");
+                let at = services.all.len();
+                services.by_first_pair.entry((ns, key, value)).or_default().push(at);
+                services.all.push(obj);
+            }
+        }
+        services
+    }
+
+    /// The first Service (in scan order) in `ns` whose selector selects pods labelled `labels`.
+    fn first_selecting(&self, ns: &str, labels: &[(String, String)]) -> Option<&'a K8sObject> {
+        labels
+            .iter()
+            .filter_map(|(k, v)| self.by_first_pair.get(&(ns, k.as_str(), v.as_str())))
+            .filter_map(|candidates| {
+                candidates.iter().copied().find(|&i| {
+                    self.all
+                        .get(i)
+                        .is_some_and(|s| service_selector_matches(s.root.path(&["spec", "selector"]), labels))
+                })
+            })
+            .min()
+            .and_then(|i| self.all.get(i).copied())
+    }
+}
+
 /// Flags containers behind a Service without a readiness probe.
 pub struct ReadinessProbeMissing;
 
@@ -97,6 +149,7 @@ impl Rule for ReadinessProbeMissing {
 
     fn check_index(&self, params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
         let lookup = Lookup::new(index);
+        let services = Services::new(index);
         let mut pending: BTreeMap<String, usize> = BTreeMap::new();
         for w in &index.workloads {
             let ns = w.namespace();
@@ -115,11 +168,7 @@ impl Rule for ReadinessProbeMissing {
                 *pending.entry(ns.to_string()).or_default() += unprobed.len();
                 continue;
             }
-            let Some(service) = lookup
-                .in_namespace("Service", ns)
-                .iter()
-                .find(|s| service_selector_matches(s.root.path(&["spec", "selector"]), &w.pod_labels))
-            else {
+            let Some(service) = services.first_selecting(ns, &w.pod_labels) else {
                 continue;
             };
             let service_name = service.id.name.as_deref().unwrap_or("");
@@ -185,6 +234,37 @@ mod tests {
         let out = run(vec![deployment("shop", false), service("blog", json!({"app": "web"}))]);
         assert_eq!((out.violations.len(), out.not_evaluated.len()), (0, 1));
         let out = run(vec![deployment("kube-system", false)]);
+        assert_eq!((out.violations.len(), out.not_evaluated.len()), (0, 0));
+    }
+
+    fn named(mut service: serde_json::Value, name: &str) -> serde_json::Value {
+        service["metadata"]["name"] = json!(name);
+        service
+    }
+
+    #[test]
+    fn every_selector_pair_must_match_and_the_first_selecting_service_is_named() {
+        // Keyed by a selector's first pair: later pairs, pair order and scan order must still count.
+        let out = run(vec![
+            deployment("shop", false),
+            named(service("shop", json!({"tier": "fe", "app": "other"})), "wrong-app"),
+            named(service("shop", json!({"tier": "fe", "app": "web"})), "first"),
+            named(service("shop", json!({"app": "web"})), "second"),
+            named(service("shop", json!({"app": 1})), "not-a-string"),
+            named(service("shop", json!({})), "empty"),
+        ]);
+        assert_eq!(out.violations.len(), 1);
+        let message = &out.violations[0].message;
+        assert!(message.contains("Service \"first\""), "{message}");
+        let out = run(vec![
+            deployment("shop", false),
+            named(service("shop", json!({"app": 1})), "not-a-string"),
+            named(service("shop", json!({})), "empty"),
+            named(
+                service("shop", json!({"tier": "fe", "app": "web", "x": "y"})),
+                "extra-pair",
+            ),
+        ]);
         assert_eq!((out.violations.len(), out.not_evaluated.len()), (0, 0));
     }
 }

@@ -33,7 +33,7 @@ pub(crate) struct Lookup<'a> {
     /// Bindings by the role they refer to: (`Role`/`ClusterRole`, name).
     by_role: HashMap<(&'a str, &'a str), Vec<&'a K8sObject>>,
     /// ServiceAccount subjects by (namespace, name).
-    sa_subjects: HashMap<(String, String), Vec<BoundSubject<'a>>>,
+    sa_subjects: HashMap<(&'a str, &'a str), Vec<BoundSubject<'a>>>,
     /// Group subjects by group name.
     group_subjects: HashMap<&'a str, Vec<BoundSubject<'a>>>,
     /// Scanned ServiceAccounts by (namespace, name).
@@ -86,7 +86,7 @@ impl<'a> Lookup<'a> {
                         match s.kind {
                             "ServiceAccount" => l
                                 .sa_subjects
-                                .entry((s.sa_namespace(obj).to_string(), s.name.to_string()))
+                                .entry((s.namespace.or(obj.id.namespace.as_deref()).unwrap_or("default"), s.name))
                                 .or_default()
                                 .push((order, obj, s.index)),
                             "Group" => l.group_subjects.entry(s.name).or_default().push((order, obj, s.index)),
@@ -167,10 +167,7 @@ impl<'a> Lookup<'a> {
     /// `system:authenticated`. In scan order.
     pub fn bindings_of_service_account(&self, ns: &str, name: &str) -> Vec<(&'a K8sObject, Subject<'a>)> {
         let ns_group = format!("system:serviceaccounts:{ns}");
-        let direct = self
-            .sa_subjects
-            .get(&(ns.to_string(), name.to_string()))
-            .map_or(&[][..], Vec::as_slice);
+        let direct = self.sa_subjects.get(&(ns, name)).map_or(&[][..], Vec::as_slice);
         let groups = ["system:serviceaccounts", ns_group.as_str(), "system:authenticated"]
             .into_iter()
             .flat_map(|g| self.group_subjects.get(g).map_or(&[][..], Vec::as_slice));
@@ -185,6 +182,12 @@ impl<'a> Lookup<'a> {
                 Some((*b, s))
             })
             .collect()
+    }
+
+    /// Whether a scanned binding names ServiceAccount `ns/name` as a subject. Bindings reach every other
+    /// ServiceAccount of `ns` only through groups, so they all get the same answer.
+    pub fn has_direct_subjects(&self, ns: &str, name: &str) -> bool {
+        self.sa_subjects.contains_key(&(ns, name))
     }
 
     /// The scanned ServiceAccount `ns/name`.

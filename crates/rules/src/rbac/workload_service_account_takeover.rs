@@ -7,9 +7,16 @@ use super::util::{binding_label, role_ref};
 use palisade_core::{IndexOutput, Params, Rule, RuleMeta, ScanIndex, Severity, Status, Target};
 use std::collections::HashMap;
 
-/// (gravity, description) per binding that grants a takeover permission, and reasons bindings could not be
-/// resolved.
-type Takeovers = (Vec<(usize, String)>, Vec<String>);
+/// What the bindings that apply to one ServiceAccount grant.
+#[derive(Clone, Default)]
+struct Takeovers {
+    /// The gravest takeover permission (lowest rank; the first binding among equals) and its description.
+    gravest: Option<(usize, String)>,
+    /// How many bindings grant a takeover permission.
+    bindings: usize,
+    /// Why the first binding that could not be resolved was not.
+    first_missing: Option<String>,
+}
 
 /// The takeover permissions ServiceAccount `ns/sa` gets through scanned bindings. `per_binding` caches each
 /// (binding, subject) pair's answer, since broad groups (`system:authenticated`) apply to every ServiceAccount.
@@ -19,7 +26,7 @@ fn takeovers_of(
     ns: &str,
     sa: &str,
 ) -> Takeovers {
-    let mut found = Vec::new();
+    let mut found: Vec<(usize, String)> = Vec::new();
     let mut missing = Vec::new();
     for (b, subject) in lookup.bindings_of_service_account(ns, sa) {
         let Some(rr) = role_ref(b) else { continue };
@@ -55,7 +62,13 @@ fn takeovers_of(
             Resolution::Missing(reason) => missing.push(reason),
         }
     }
-    (found, missing)
+    let bindings = found.len();
+    let gravest = found.into_iter().reduce(|best, f| if f.0 < best.0 { f } else { best });
+    Takeovers {
+        gravest,
+        bindings,
+        first_missing: missing.into_iter().next(),
+    }
 }
 
 /// Metadata of RBAC-029.
@@ -176,7 +189,7 @@ impl Rule for WorkloadServiceAccountTakeover {
 
     fn check_index(&self, _params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
         let lookup = Lookup::new(index);
-        let mut per_account: HashMap<(String, String), Takeovers> = HashMap::new();
+        let mut per_account: HashMap<(&str, Option<&str>), Takeovers> = HashMap::new();
         let mut per_binding: HashMap<(usize, usize), Option<(usize, String)>> = HashMap::new();
         for w in &index.workloads {
             if index.controlled_by_scanned(w) {
@@ -184,17 +197,19 @@ impl Rule for WorkloadServiceAccountTakeover {
             }
             let ns = w.namespace();
             let sa = w.service_account_name();
-            // Workloads sharing a ServiceAccount share the answer: work it out once per ServiceAccount.
-            let (found, missing) = per_account
-                .entry((ns.to_string(), sa.to_string()))
+            // Workloads sharing a ServiceAccount share the answer: work it out once per ServiceAccount, and once
+            // per namespace for the ServiceAccounts no binding names (only groups reach them: key `None`).
+            let account = lookup.has_direct_subjects(ns, sa).then_some(sa);
+            let found = per_account
+                .entry((ns, account))
                 .or_insert_with(|| takeovers_of(&lookup, &mut per_binding, ns, sa));
-            let Some((_, first)) = found.iter().min_by_key(|(rank, _)| *rank) else {
-                if let Some(reason) = missing.first() {
+            let Some((_, first)) = &found.gravest else {
+                if let Some(reason) = &found.first_missing {
                     out.not_evaluated(workload_scope(w), reason.clone());
                 }
                 continue;
             };
-            let more = match found.len() {
+            let more = match found.bindings {
                 1 => String::new(),
                 n => format!(" (and {} more binding(s))", n - 1),
             };
@@ -217,6 +232,69 @@ impl Rule for WorkloadServiceAccountTakeover {
             if no_token {
                 out.with_severity(Severity::Low);
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::namespaces::util::test_index;
+    use serde_json::json;
+
+    fn deployment(name: &str, ns: &str, sa: &str) -> serde_json::Value {
+        json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name, "namespace": ns},
+               "spec": {"template": {"spec": {"serviceAccountName": sa, "containers": [{"name": "app"}]}}}})
+    }
+
+    fn binding(kind: &str, name: &str, ns: Option<&str>, role: &str, subject: serde_json::Value) -> serde_json::Value {
+        let mut b = json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": kind, "metadata": {"name": name},
+                           "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": role},
+                           "subjects": [subject]});
+        if let Some(ns) = ns {
+            b["metadata"]["namespace"] = json!(ns);
+        }
+        b
+    }
+
+    #[test]
+    fn accounts_reached_only_through_groups_share_their_namespace_answer() {
+        let index = test_index(vec![
+            deployment("direct", "shop", "ops"),
+            deployment("group-1", "shop", "web"),
+            deployment("group-2", "shop", "api"),
+            deployment("elsewhere", "blog", "web"),
+            binding(
+                "RoleBinding",
+                "ops-admin",
+                Some("shop"),
+                "cluster-admin",
+                json!({"kind": "ServiceAccount", "name": "ops", "namespace": "shop"}),
+            ),
+            binding(
+                "ClusterRoleBinding",
+                "shop-accounts",
+                None,
+                "cluster-admin",
+                json!({"kind": "Group", "name": "system:serviceaccounts:shop"}),
+            ),
+        ]);
+        let mut out = IndexOutput::default();
+        WorkloadServiceAccountTakeover.check_index(Params::default_ref(), &index, &mut out);
+        let messages: Vec<&str> = out.violations.iter().map(|v| v.message.as_str()).collect();
+        assert_eq!(messages.len(), 3, "{messages:?}");
+        assert!(
+            messages[0].starts_with("pods run as ServiceAccount shop/ops: RoleBinding"),
+            "{}",
+            messages[0]
+        );
+        assert!(messages[0].contains("ops-admin") && messages[0].ends_with("(and 1 more binding(s))"));
+        for (m, sa) in messages[1..].iter().zip(["web", "api"]) {
+            assert!(
+                m.starts_with(&format!("pods run as ServiceAccount shop/{sa}: ClusterRoleBinding")),
+                "{m}"
+            );
+            assert!(m.contains("shop-accounts") && !m.contains("more binding"), "{m}");
         }
     }
 }
