@@ -189,9 +189,189 @@ pub fn write_report(report: &Report, w: &mut dyn std::io::Write) -> std::io::Res
         }),
     };
     let mut w = std::io::BufWriter::with_capacity(1 << 16, w);
-    serde_json::to_writer_pretty(&mut w, &out).map_err(std::io::Error::other)?;
+    write_top(&mut w, &out)?;
     w.write_all(b"\n")?;
     w.flush()
+}
+
+/// `ReportOut` as `serde_json::to_writer_pretty` writes it, byte for byte, with `findings` written by hand (the
+/// bulk of a large report: see [`write_findings`]) and every other member through serde, indented one level.
+fn write_top(w: &mut impl std::io::Write, out: &ReportOut) -> std::io::Result<()> {
+    w.write_all(b"{\n  \"format_version\": ")?;
+    write_str(w, out.format_version)?;
+    w.write_all(b",\n  \"tool\": ")?;
+    pretty_at_depth_1(w, &out.tool)?;
+    w.write_all(b",\n  \"findings\": ")?;
+    write_findings(w, &out.findings)?;
+    w.write_all(b",\n  \"errors\": ")?;
+    pretty_at_depth_1(w, &out.errors)?;
+    w.write_all(b",\n  \"not_evaluated\": ")?;
+    pretty_at_depth_1(w, &out.not_evaluated)?;
+    w.write_all(b",\n  \"suppressed\": ")?;
+    pretty_at_depth_1(w, &out.suppressed)?;
+    w.write_all(b",\n  \"warnings\": ")?;
+    pretty_at_depth_1(w, &out.warnings)?;
+    w.write_all(b",\n  \"summary\": ")?;
+    pretty_at_depth_1(w, &out.summary)?;
+    if let Some(compliance) = &out.compliance {
+        w.write_all(b",\n  \"compliance\": ")?;
+        pretty_at_depth_1(w, compliance)?;
+    }
+    if let Some(baseline) = &out.baseline {
+        w.write_all(b",\n  \"baseline\": ")?;
+        pretty_at_depth_1(w, baseline)?;
+    }
+    w.write_all(b"\n}")
+}
+
+/// Writes `value` pretty-printed as the member of a top-level object: serde_json's pretty output with two more
+/// spaces after every line break (JSON text has line breaks only between tokens, never inside strings).
+fn pretty_at_depth_1<T: Serialize + ?Sized>(w: &mut impl std::io::Write, value: &T) -> std::io::Result<()> {
+    struct Indented<'w, W: std::io::Write>(&'w mut W);
+    impl<W: std::io::Write> std::io::Write for Indented<'_, W> {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            let mut rest = buf;
+            while let Some(at) = rest.iter().position(|&b| b == b'\n') {
+                let (line, tail) = rest.split_at(at + 1);
+                self.0.write_all(line)?;
+                self.0.write_all(b"  ")?;
+                rest = tail;
+            }
+            self.0.write_all(rest)?;
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            self.0.flush()
+        }
+    }
+    serde_json::to_writer_pretty(&mut Indented(w), value).map_err(std::io::Error::other)
+}
+
+/// `findings` at depth 1 of the report, as serde_json's pretty printer would write [`FindingsOut`]. Written by
+/// hand because it is most of a large report's bytes: strings are escaped by [`write_str`], which copies runs
+/// that need no escaping eight bytes at a time. The tests hold it to serde's output (`*_match_the_flattened_rendering`,
+/// `strings_are_escaped_as_serde_json_escapes_them`).
+fn write_findings(w: &mut impl std::io::Write, findings: &FindingsOut) -> std::io::Result<()> {
+    if findings.findings.is_empty() {
+        return w.write_all(b"[]");
+    }
+    w.write_all(b"[")?;
+    for (i, f) in findings.findings.iter().enumerate() {
+        w.write_all(if i == 0 { b"\n    {" } else { b",\n    {" })?;
+        w.write_all(b"\n      \"rule\": ")?;
+        write_str(w, f.rule)?;
+        w.write_all(b",\n      \"name\": ")?;
+        write_str(w, f.name)?;
+        w.write_all(b",\n      \"severity\": ")?;
+        write_str(w, f.severity.as_str())?;
+        w.write_all(b",\n      \"message\": ")?;
+        write_str(w, &f.message)?;
+        w.write_all(b",\n      \"remediation\": ")?;
+        write_str(w, f.remediation)?;
+        let o = &*f.object;
+        w.write_all(b",\n      \"object\": {\n        \"apiVersion\": ")?;
+        write_str(w, &o.api_version)?;
+        w.write_all(b",\n        \"kind\": ")?;
+        write_str(w, &o.kind)?;
+        w.write_all(b",\n        \"namespace\": ")?;
+        write_opt_str(w, o.namespace.as_deref())?;
+        w.write_all(b",\n        \"name\": ")?;
+        write_opt_str(w, o.name.as_deref())?;
+        let l = &f.location;
+        w.write_all(b"\n      },\n      \"location\": {\n        \"file\": ")?;
+        write_str(w, &l.file)?;
+        w.write_all(b",\n        \"document\": ")?;
+        w.write_all(itoa::Buffer::new().format(l.document).as_bytes())?;
+        w.write_all(b",\n        \"line\": ")?;
+        w.write_all(itoa::Buffer::new().format(l.line).as_bytes())?;
+        w.write_all(b",\n        \"column\": ")?;
+        w.write_all(itoa::Buffer::new().format(l.column).as_bytes())?;
+        w.write_all(b",\n        \"pointer\": ")?;
+        write_str(w, &l.pointer)?;
+        w.write_all(b"\n      },\n      \"fingerprint\": \"")?;
+        w.write_all(fingerprint::hex_of(f).as_str().as_bytes())?;
+        w.write_all(b"\"")?;
+        if let Some(controls) = &findings.controls {
+            w.write_all(b",\n      \"controls\": ")?;
+            let ids = controls.get(i).map_or(&[][..], Vec::as_slice);
+            if ids.is_empty() {
+                w.write_all(b"[]")?;
+            } else {
+                for (j, id) in ids.iter().enumerate() {
+                    w.write_all(if j == 0 { b"[\n        " } else { b",\n        " })?;
+                    write_str(w, id)?;
+                }
+                w.write_all(b"\n      ]")?;
+            }
+        }
+        w.write_all(b"\n    }")?;
+    }
+    w.write_all(b"\n  ]")
+}
+
+fn write_opt_str(w: &mut impl std::io::Write, s: Option<&str>) -> std::io::Result<()> {
+    match s {
+        Some(s) => write_str(w, s),
+        None => w.write_all(b"null"),
+    }
+}
+
+/// Whether any of the eight bytes in `x` is a control character (below 0x20), `"` or `\\`.
+#[inline]
+fn needs_escape(x: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    // Bytes below 0x20 (a byte with its high bit set is never below 0x20: `!x` masks it out).
+    let control = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
+    control | has_zero(x ^ (ONES * u64::from(b'"'))) | has_zero(x ^ (ONES * u64::from(b'\\'))) != 0
+}
+
+/// Writes `s` as a JSON string exactly as serde_json does: `"` and `\\` escaped, control characters as `\b`,
+/// `\f`, `\n`, `\r`, `\t` or `\u00xx`, everything else (non-ASCII included) as is.
+fn write_str(w: &mut impl std::io::Write, s: &str) -> std::io::Result<()> {
+    let bytes = s.as_bytes();
+    w.write_all(b"\"")?;
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        // Skip eight clean bytes at a time.
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            if !needs_escape(u64::from_le_bytes(word)) {
+                i += 8;
+                continue;
+            }
+        }
+        let b = bytes.get(i).copied().unwrap_or(0);
+        let escaped: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0..=0x1f => &[],
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        w.write_all(bytes.get(start..i).unwrap_or_default())?;
+        if escaped.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            let hex = |n: u8| HEX.get(usize::from(n)).copied().unwrap_or(b'0');
+            w.write_all(&[b'\\', b'u', b'0', b'0', hex(b >> 4), hex(b & 0xf)])?;
+        } else {
+            w.write_all(escaped)?;
+        }
+        i += 1;
+        start = i;
+    }
+    w.write_all(bytes.get(start..).unwrap_or_default())?;
+    w.write_all(b"\"")
 }
 
 #[cfg(test)]
@@ -317,6 +497,39 @@ mod tests {
             ],
             warnings: vec!["w".into()],
             ..ScanResult::default()
+        }
+    }
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        // Every ASCII character and some non-ASCII, at every offset around the eight-byte steps.
+        let mut samples: Vec<String> = (0u8..=0x7f).map(|b| char::from(b).to_string()).collect();
+        for pad in 0..17 {
+            for special in [
+                "\"",
+                "\\",
+                "\n",
+                "\u{1}",
+                "\u{1f}",
+                "\u{7f}",
+                "\u{e9}",
+                "\u{1F600}",
+                "/",
+                "\t\r",
+            ] {
+                samples.push(format!("{}{special}{}", "a".repeat(pad), "b".repeat(pad % 5)));
+            }
+        }
+        samples.push(String::new());
+        samples.push("container \"web\" image \"mcr.microsoft.com/a:1\" is not pinned".into());
+        for s in &samples {
+            let mut ours = Vec::new();
+            write_str(&mut ours, s).unwrap();
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                serde_json::to_string(s).unwrap(),
+                "{s:?}"
+            );
         }
     }
 
