@@ -540,15 +540,32 @@ impl<'a> PodSpecView<'a> {
     }
 }
 
+/// A container as messages name it: `container "app"`, `init container "setup"`.
+#[derive(Clone, Copy, Debug)]
+pub struct ContainerLabel<'a> {
+    kind: ContainerKind,
+    name: &'a str,
+}
+
+impl std::fmt::Display for ContainerLabel<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} \"{}\"", self.kind.noun(), self.name)
+    }
+}
+
 impl<'a> ContainerView<'a> {
     /// The container's name (empty when missing).
     pub fn name(&self) -> &'a str {
         self.node.get_str("name").unwrap_or("")
     }
 
-    /// How messages name it: `container "app"`, `init container "setup"`.
-    pub fn label(&self) -> String {
-        format!("{} \"{}\"", self.kind.noun(), self.name())
+    /// How messages name it: `container "app"`, `init container "setup"` (written where it is formatted: no
+    /// string of its own).
+    pub fn label(&self) -> ContainerLabel<'a> {
+        ContainerLabel {
+            kind: self.kind,
+            name: self.name(),
+        }
     }
 
     /// JSON pointer of the container inside the object.

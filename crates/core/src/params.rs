@@ -61,17 +61,26 @@ impl Params {
 
 /// Matches `text` against a glob where `*` matches any run of characters (including none) and `?` one character.
 pub fn glob_match(pattern: &str, text: &str) -> bool {
+    // ASCII (registry hosts, namespaces, names): byte by byte, without collecting characters.
+    if pattern.is_ascii() && text.is_ascii() {
+        return glob_slices(pattern.as_bytes(), text.as_bytes(), b'*', b'?');
+    }
     let p: Vec<char> = pattern.chars().collect();
     let t: Vec<char> = text.chars().collect();
+    glob_slices(&p, &t, '*', '?')
+}
+
+/// `*` / `?` matching over characters (or bytes, for ASCII text), backtracking to the last `*`.
+fn glob_slices<T: Copy + PartialEq>(p: &[T], t: &[T], any_run: T, any_one: T) -> bool {
     let (mut pi, mut ti) = (0usize, 0usize);
     let mut star: Option<(usize, usize)> = None;
     while ti < t.len() {
         match p.get(pi) {
-            Some('*') => {
+            Some(c) if *c == any_run => {
                 star = Some((pi, ti));
                 pi += 1;
             }
-            Some(c) if *c == '?' || Some(c) == t.get(ti) => {
+            Some(c) if *c == any_one || Some(c) == t.get(ti) => {
                 pi += 1;
                 ti += 1;
             }
@@ -85,7 +94,7 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
             },
         }
     }
-    p.get(pi..).is_some_and(|rest| rest.iter().all(|c| *c == '*'))
+    p.get(pi..).is_some_and(|rest| rest.iter().all(|c| *c == any_run))
 }
 
 #[cfg(test)]
@@ -100,5 +109,11 @@ mod tests {
         assert!(glob_match("*", ""));
         assert!(glob_match("a?c", "abc"));
         assert!(!glob_match("a?c", "ac"));
+        // `?` is one character, not one byte, outside ASCII; ASCII and non-ASCII text match alike.
+        assert!(glob_match("caf?", "caf\u{e9}"));
+        assert!(!glob_match("caf??", "caf\u{e9}"));
+        assert!(glob_match("*\u{e9}*", "r\u{e9}sum\u{e9}"));
+        assert!(glob_match("a*b*c", "axxbyyc") && !glob_match("a*b*c", "axxbyy"));
+        assert!(glob_match("**", "x") && !glob_match("x*", "yx"));
     }
 }

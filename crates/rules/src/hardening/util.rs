@@ -152,14 +152,14 @@ pub(crate) fn effective_fields<'a>(
     pod: &PodSpecView<'a>,
     path: &[&'a str],
 ) -> (Located<'a>, Vec<(ContainerView<'a>, Effective<'a>)>) {
-    let mut full = vec!["securityContext"];
-    full.extend_from_slice(path);
-    let pod_field = pod.field(&full);
+    let full = crate::pss::util::KeyPath::under("securityContext", path);
+    let full = full.keys();
+    let pod_field = pod.field(full);
     let pod_set = set(&pod_field).is_some();
     let containers = pod
         .containers()
         .map(|c| {
-            let own = c.field(&full);
+            let own = c.field(full);
             let effective = if set(&own).is_some() {
                 Effective::Own(own)
             } else if pod_set {
@@ -177,7 +177,7 @@ pub(crate) fn effective_fields<'a>(
 pub(crate) fn join_labels<'a>(containers: impl IntoIterator<Item = &'a ContainerView<'a>>) -> String {
     containers
         .into_iter()
-        .map(ContainerView::label)
+        .map(|c| c.label().to_string())
         .collect::<Vec<_>>()
         .join(", ")
 }

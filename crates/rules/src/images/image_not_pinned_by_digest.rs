@@ -69,15 +69,12 @@ impl Rule for ImageNotPinnedByDigest {
             .into_iter()
             .filter(|ci| !ci.image.has_valid_digest())
             .map(|ci| {
-                let problem = match ci.image.digest {
-                    Some(d) => format!("has a malformed digest \"{d}\""),
-                    None => "is not pinned by digest (@sha256:...)".to_string(),
+                let (label, reference) = (ci.container.label(), ci.reference);
+                let message = match ci.image.digest {
+                    Some(d) => format!("{label} image \"{reference}\" has a malformed digest \"{d}\""),
+                    None => format!("{label} image \"{reference}\" is not pinned by digest (@sha256:...)"),
                 };
-                Violation::new(
-                    format!("{} image \"{}\" {problem}", ci.container.label(), ci.reference),
-                    ci.field.pos,
-                    ci.field.pointer,
-                )
+                Violation::new(message, ci.field.pos, ci.field.pointer)
             })
             .collect()
     }

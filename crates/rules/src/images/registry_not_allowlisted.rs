@@ -65,7 +65,11 @@ spec:
 pub(crate) fn registry_allowed(host: &str, allowed: &[String]) -> bool {
     let bare = strip_port(host);
     allowed.iter().any(|glob| {
-        let glob = glob.to_ascii_lowercase();
+        let glob = if glob.bytes().any(|b| b.is_ascii_uppercase()) {
+            std::borrow::Cow::Owned(glob.to_ascii_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(glob.as_str())
+        };
         glob_match(&glob, host) || glob_match(&glob, bare)
     })
 }

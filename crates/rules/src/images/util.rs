@@ -58,14 +58,20 @@ fn is_registry_host(component: &str) -> bool {
         || component.chars().any(|c| c.is_ascii_uppercase())
 }
 
-impl ImageRef<'_> {
+impl<'a> ImageRef<'a> {
     /// The registry the image is pulled from, lower-cased: the explicit host, or `docker.io` when the reference
     /// names none. `index.docker.io` and `registry-1.docker.io` are Docker Hub too.
-    pub(crate) fn registry_host(&self) -> String {
-        match self.registry.map(str::to_ascii_lowercase) {
-            None => DOCKER_HUB.to_string(),
-            Some(h) if h == "index.docker.io" || h == "registry-1.docker.io" => DOCKER_HUB.to_string(),
-            Some(h) => h,
+    pub(crate) fn registry_host(&self) -> std::borrow::Cow<'a, str> {
+        use std::borrow::Cow;
+        let host: Cow<'a, str> = match self.registry {
+            None => return Cow::Borrowed(DOCKER_HUB),
+            Some(h) if h.bytes().any(|b| b.is_ascii_uppercase()) => Cow::Owned(h.to_ascii_lowercase()),
+            Some(h) => Cow::Borrowed(h),
+        };
+        if host == "index.docker.io" || host == "registry-1.docker.io" {
+            Cow::Borrowed(DOCKER_HUB)
+        } else {
+            host
         }
     }
 

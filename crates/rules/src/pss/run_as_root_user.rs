@@ -75,7 +75,6 @@ impl Rule for RunAsRootUser {
             return Vec::new();
         }
         security_context_fields(&pod, &["runAsUser"])
-            .into_iter()
             .filter(|(_, field)| int_at(field) == Some(0))
             .map(|(who, field)| Violation::new(format!("{who}.runAsUser: 0"), field.pos, field.pointer))
             .collect()

@@ -97,15 +97,48 @@ impl std::fmt::Display for Setter<'_> {
 
 /// A field under the security context of the pod and of every container, in Pod Security Admission's order, each
 /// with its setter (the start of a message).
-pub(crate) fn security_context_fields<'a>(pod: &PodSpecView<'a>, path: &[&'a str]) -> Vec<(Setter<'a>, Located<'a>)> {
-    let mut full = vec!["securityContext"];
-    full.extend_from_slice(path);
-    let mut out = vec![(Setter::Pod, pod.field(&full))];
-    out.extend(
+pub(crate) fn security_context_fields<'p, 'a>(
+    pod: &'p PodSpecView<'a>,
+    path: &[&'a str],
+) -> impl Iterator<Item = (Setter<'a>, Located<'a>)> + 'p {
+    let full = KeyPath::under("securityContext", path);
+    let pod_field = pod.field(full.keys());
+    std::iter::once((Setter::Pod, pod_field)).chain(
         pod.containers()
-            .map(|c| (Setter::Container(c.kind, c.name()), c.field(&full))),
-    );
-    out
+            .map(move |c| (Setter::Container(c.kind, c.name()), c.field(full.keys()))),
+    )
+}
+
+/// `parent` followed by `path`, as one field path, kept on the stack when it is short (as the paths rules look
+/// up are): rules look fields up for every container of every object.
+pub(crate) enum KeyPath<'a> {
+    /// Up to four keys.
+    Short([&'a str; 4], usize),
+    /// Longer paths.
+    Long(Vec<&'a str>),
+}
+
+impl<'a> KeyPath<'a> {
+    /// `parent` then the keys of `path`.
+    pub(crate) fn under(parent: &'a str, path: &[&'a str]) -> Self {
+        if path.len() < 4 {
+            let mut keys = [parent; 4];
+            for (slot, key) in keys.iter_mut().skip(1).zip(path) {
+                *slot = key;
+            }
+            KeyPath::Short(keys, path.len() + 1)
+        } else {
+            KeyPath::Long(std::iter::once(parent).chain(path.iter().copied()).collect())
+        }
+    }
+
+    /// The keys.
+    pub(crate) fn keys(&self) -> &[&'a str] {
+        match self {
+            KeyPath::Short(keys, n) => keys.get(..*n).unwrap_or(keys),
+            KeyPath::Long(keys) => keys,
+        }
+    }
 }
 
 /// The pod's volumes that are maps, with their index in `spec.volumes`.
@@ -124,7 +157,7 @@ pub(crate) fn mount_summary(pod: &PodSpecView<'_>, name: &str) -> String {
         for m in mounts.iter().filter(|m| m.get_str("name") == Some(name)) {
             mounted = true;
             if m.get("readOnly").and_then(Node::as_bool) != Some(true) {
-                let label = c.label();
+                let label = c.label().to_string();
                 if !writers.contains(&label) {
                     writers.push(label);
                 }
@@ -152,5 +185,15 @@ mod tests {
             version: PssVersion::Latest,
         });
         assert_eq!(minor(&ctx), palisade_core::pss::LATEST_MINOR);
+    }
+
+    #[test]
+    fn key_paths_keep_every_key_in_order() {
+        assert_eq!(KeyPath::under("sc", &[]).keys(), ["sc"]);
+        assert_eq!(KeyPath::under("sc", &["a", "b", "c"]).keys(), ["sc", "a", "b", "c"]);
+        assert_eq!(
+            KeyPath::under("sc", &["a", "b", "c", "d"]).keys(),
+            ["sc", "a", "b", "c", "d"]
+        );
     }
 }

@@ -75,7 +75,6 @@ impl Rule for WindowsHostProcess {
             return Vec::new();
         };
         security_context_fields(&pod, &["windowsOptions", "hostProcess"])
-            .into_iter()
             .filter(|(_, field)| bool_at(field) == Some(true))
             .map(|(who, field)| {
                 Violation::new(

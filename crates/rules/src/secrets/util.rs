@@ -67,10 +67,26 @@ fn contains_joined(text: &str, a: &str, b: &str) -> bool {
     })
 }
 
+/// Calls `f` with `text` in ASCII lower case, on the stack when it is short (names are): every env var, ConfigMap
+/// key and annotation is checked.
+fn with_ascii_lowercase<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 64];
+    if let Some(slot) = buf.get_mut(..text.len()) {
+        slot.copy_from_slice(text.as_bytes());
+        slot.make_ascii_lowercase();
+        // Lower-casing ASCII bytes keeps the text valid UTF-8.
+        if let Ok(lower) = std::str::from_utf8(slot) {
+            return f(lower);
+        }
+    }
+    f(&text.to_ascii_lowercase())
+}
+
 /// The catalogue's sensitive-name expression, case-insensitive.
 pub(crate) fn is_sensitive_name(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    lower_names_a_secret(&n) || contains_joined(&n, "connection", "string") || names_a_key(&n)
+    with_ascii_lowercase(name, |n| {
+        lower_names_a_secret(n) || contains_joined(n, "connection", "string") || names_a_key(n)
+    })
 }
 
 /// Names whose last word is `key` (`STORAGE_ACCOUNT_KEY`, `JWT_SIGNING_KEY`, `ENCRYPTION_KEY`): beyond the
@@ -83,7 +99,7 @@ fn names_a_key(lower: &str) -> bool {
 /// A connection string is often just a locator (`projects/p/instances/i/databases/d`, `Server=db;Integrated
 /// Security=true`); the secret parts of Azure and SQL connection strings are caught by the value patterns.
 fn names_a_secret(name: &str) -> bool {
-    lower_names_a_secret(&name.to_ascii_lowercase())
+    with_ascii_lowercase(name, lower_names_a_secret)
 }
 
 /// [`names_a_secret`] of an already lower-case name.
@@ -551,6 +567,10 @@ mod tests {
         for n in ["USERNAME", "API_URL", "LOG_LEVEL", "apiversion", "ACCESS_LOG"] {
             assert!(!is_sensitive_name(n), "{n}");
         }
+        // Names longer than the stack buffer, and non-ASCII names, are lower-cased all the same.
+        let long = format!("{}_PASSWORD", "X".repeat(80));
+        assert!(is_sensitive_name(&long) && names_a_secret(&long));
+        assert!(is_sensitive_name("CL\u{c9}_API_KEY") && !is_sensitive_name(&"\u{c9}".repeat(40)));
     }
 
     #[test]
