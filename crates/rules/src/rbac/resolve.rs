@@ -2,7 +2,7 @@
 //! which bindings apply to a ServiceAccount, and what a workload's pods get from their ServiceAccount.
 
 use super::builtin;
-use super::util::{label_pairs, role_ref, rule_entries, subjects, Grant, RoleRef, Subject};
+use super::util::{label_pairs, role_ref, rule_entries, subject_at, subjects, Grant, RoleRef, Subject};
 use palisade_core::index::selector_matches;
 use palisade_core::{K8sObject, Node, Pos, ScanIndex, Workload};
 use std::collections::HashMap;
@@ -176,9 +176,7 @@ impl<'a> Lookup<'a> {
         hits.dedup_by_key(|(order, _, _)| *order);
         hits.into_iter()
             .filter_map(|(_, b, i)| {
-                let s = subjects(b)
-                    .into_iter()
-                    .find(|s| s.index == *i && s.covers_service_account(b, ns, name))?;
+                let s = subject_at(b, *i).filter(|s| s.covers_service_account(b, ns, name))?;
                 Some((*b, s))
             })
             .collect()

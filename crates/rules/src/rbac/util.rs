@@ -367,22 +367,30 @@ impl Subject<'_> {
 
 /// The subjects of a binding (map entries with string `kind` and `name`).
 pub(crate) fn subjects(obj: &K8sObject) -> Vec<Subject<'_>> {
-    obj.root
-        .get("subjects")
-        .and_then(Node::as_seq)
-        .unwrap_or(&[])
+    subject_nodes(obj)
         .iter()
         .enumerate()
-        .filter_map(|(index, node)| {
-            Some(Subject {
-                index,
-                node,
-                kind: node.get_str("kind")?,
-                name: node.get_str("name")?,
-                namespace: node.get_str("namespace").filter(|s| !s.is_empty()),
-            })
-        })
+        .filter_map(|(index, node)| subject(index, node))
         .collect()
+}
+
+/// Subject `index` of a binding, when it is a map with string `kind` and `name`.
+pub(crate) fn subject_at(obj: &K8sObject, index: usize) -> Option<Subject<'_>> {
+    subject(index, subject_nodes(obj).get(index)?)
+}
+
+fn subject_nodes(obj: &K8sObject) -> &[Node] {
+    obj.root.get("subjects").and_then(Node::as_seq).unwrap_or(&[])
+}
+
+fn subject(index: usize, node: &Node) -> Option<Subject<'_>> {
+    Some(Subject {
+        index,
+        node,
+        kind: node.get_str("kind")?,
+        name: node.get_str("name")?,
+        namespace: node.get_str("namespace").filter(|s| !s.is_empty()),
+    })
 }
 
 /// Broad groups: everyone, every authenticated identity, every ServiceAccount (of a namespace).

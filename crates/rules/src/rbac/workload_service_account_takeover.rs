@@ -6,12 +6,13 @@ use super::takeover::takeover_permissions;
 use super::util::{binding_label, role_ref};
 use palisade_core::{IndexOutput, Params, Rule, RuleMeta, ScanIndex, Severity, Status, Target};
 use std::collections::HashMap;
+use std::rc::Rc;
 
 /// What the bindings that apply to one ServiceAccount grant.
 #[derive(Clone, Default)]
 struct Takeovers {
     /// The gravest takeover permission (lowest rank; the first binding among equals) and its description.
-    gravest: Option<(usize, String)>,
+    gravest: Option<(usize, Rc<str>)>,
     /// How many bindings grant a takeover permission.
     bindings: usize,
     /// Why the first binding that could not be resolved was not.
@@ -22,19 +23,19 @@ struct Takeovers {
 /// (binding, subject) pair's answer, since broad groups (`system:authenticated`) apply to every ServiceAccount.
 fn takeovers_of(
     lookup: &Lookup<'_>,
-    per_binding: &mut HashMap<(usize, usize), Option<(usize, String)>>,
+    per_binding: &mut HashMap<(usize, usize), Option<(usize, Rc<str>)>>,
     ns: &str,
     sa: &str,
 ) -> Takeovers {
-    let mut found: Vec<(usize, String)> = Vec::new();
+    let mut found: Vec<(usize, Rc<str>)> = Vec::new();
     let mut missing = Vec::new();
     for (b, subject) in lookup.bindings_of_service_account(ns, sa) {
-        let Some(rr) = role_ref(b) else { continue };
         let key = (std::ptr::from_ref(b) as usize, subject.index);
         if let Some(cached) = per_binding.get(&key) {
             found.extend(cached.clone());
             continue;
         }
+        let Some(rr) = role_ref(b) else { continue };
         match lookup.resolve(b, &rr) {
             Resolution::Found(grants) => {
                 let hit = takeover_permissions(&grants).first().map(|t| {
@@ -45,12 +46,12 @@ fn takeovers_of(
                     };
                     (
                         t.rank,
-                        format!(
+                        Rc::from(format!(
                             "{}{via} binds it to {}, which grants {}",
                             binding_label(b),
                             rr.describe(b),
                             t.description
-                        ),
+                        )),
                     )
                 });
                 // Direct ServiceAccount subjects name this account; only group subjects are shared.
@@ -190,7 +191,7 @@ impl Rule for WorkloadServiceAccountTakeover {
     fn check_index(&self, _params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
         let lookup = Lookup::new(index);
         let mut per_account: HashMap<(&str, Option<&str>), Takeovers> = HashMap::new();
-        let mut per_binding: HashMap<(usize, usize), Option<(usize, String)>> = HashMap::new();
+        let mut per_binding: HashMap<(usize, usize), Option<(usize, Rc<str>)>> = HashMap::new();
         for w in &index.workloads {
             if index.controlled_by_scanned(w) {
                 continue;
