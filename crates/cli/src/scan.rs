@@ -156,6 +156,8 @@ fn check_loaded(
             not_evaluated.extend(out.not_evaluated);
         }
     }
+    // Sorted here, while the findings are fresh in this thread's cache: the scan merges sorted files.
+    palisade_core::scan::sort_file_findings(&mut batch.findings);
     Checked {
         label,
         batch,
@@ -259,15 +261,15 @@ pub fn run(
         }
     }
     result.summary.files = inputs.len();
-    let done = palisade_core::scan::finish_parts(opts.engine, opts.params, &scan_index, findings, &suppressions);
+    // Inputs are in command-line order; within an input, findings follow the documents. Each input's findings
+    // were sorted as it was checked; finishing merges them with the cross-object findings.
+    let file_order: HashMap<&str, usize> = inputs.iter().enumerate().map(|(i, f)| (f.label_str(), i)).collect();
+    let rank = |file: &str| file_order.get(file).copied().unwrap_or(usize::MAX);
+    let done = palisade_core::scan::finish_sorted(opts.engine, opts.params, &scan_index, findings, &suppressions, rank);
     // The index is not needed any more and the process is about to report and exit: freeing its many small
     // allocations one by one would cost more than the rules that used it.
     std::mem::forget(scan_index);
-    let mut findings = done.findings;
-    // Inputs are in command-line order; within an input, findings follow the documents.
-    let file_order: HashMap<&str, usize> = inputs.iter().enumerate().map(|(i, f)| (f.label_str(), i)).collect();
-    let rank = |file: &str| file_order.get(file).copied().unwrap_or(usize::MAX);
-    palisade_core::scan::sort_findings(&mut findings, rank);
+    let findings = done.findings;
     let mut suppressed = done.suppressed;
     suppressed.sort_by(|a, b| {
         let (la, lb) = (&a.finding.location, &b.finding.location);

@@ -211,6 +211,37 @@ pub fn finish_parts(
         findings.extend(part);
     }
     let not_evaluated = engine.index_findings(cross, &mut findings);
+    end(index, findings, not_evaluated, suppressions)
+}
+
+/// [`finish_parts`] for parts that each hold the findings of one file, sorted by [`sort_file_findings`], in the
+/// order of the files' `file_rank`: the findings come out sorted as [`sort_findings`] sorts them, merged with the
+/// cross-object findings in one pass instead of sorted again as a whole. Parts that do not meet that (two parts
+/// of one file, ranks out of order, an unsorted part) are sorted as a whole instead.
+pub fn finish_sorted(
+    engine: &crate::engine::Engine,
+    params: &crate::params::Params,
+    index: &crate::index::ScanIndex,
+    parts: Vec<Vec<Finding>>,
+    suppressions: &crate::suppress::Suppressions,
+    file_rank: impl Fn(&str) -> usize,
+) -> Finished {
+    let cross = engine.run_index_rules(params, index);
+    let mut extra = Vec::with_capacity(cross.violations());
+    let not_evaluated = engine.index_findings(cross, &mut extra);
+    sort_findings(&mut extra, &file_rank);
+    let findings = merge_sorted(parts, extra, &file_rank);
+    end(index, findings, not_evaluated, suppressions)
+}
+
+/// Drops the findings of objects whose controller is scanned too (reported once, at the controller) and applies
+/// suppressions; keeps the order.
+fn end(
+    index: &crate::index::ScanIndex,
+    mut findings: Vec<Finding>,
+    not_evaluated: Vec<crate::rule::NotEvaluated>,
+    suppressions: &crate::suppress::Suppressions,
+) -> Finished {
     // Objects whose controller is scanned too, by kind, namespace and name (borrowed: no key is built per
     // finding).
     let mut owned: HashMap<&str, HashMap<&str, std::collections::HashSet<&str>>> = HashMap::new();
@@ -243,6 +274,75 @@ pub fn finish_parts(
         suppressed,
         warnings,
     }
+}
+
+/// Where a finding sits within its file: document, line, column, rule.
+fn in_file_key(f: &Finding) -> (usize, u32, u32, &'static str) {
+    let l = &f.location;
+    (l.document, l.line, l.column, f.rule)
+}
+
+/// Sorts the findings of one file as [`sort_findings`] orders them within a file (stable).
+pub fn sort_file_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| in_file_key(a).cmp(&in_file_key(b)));
+}
+
+/// One sorted list from sorted per-file parts (in rank order) and sorted cross-object findings: what sorting
+/// their concatenation with [`sort_findings`] gives (a part's finding before a cross-object one with the same
+/// key, as a stable sort keeps them), or exactly that sort when the parts are not as expected.
+fn merge_sorted(parts: Vec<Vec<Finding>>, extra: Vec<Finding>, file_rank: &impl Fn(&str) -> usize) -> Vec<Finding> {
+    let total = parts.iter().map(Vec::len).sum::<usize>() + extra.len();
+    let mut ranks = Vec::with_capacity(parts.len());
+    let mut last = None;
+    let mut mergeable = true;
+    for part in &parts {
+        let Some(first) = part.first() else {
+            ranks.push(0);
+            continue;
+        };
+        let file = &first.location.file;
+        let rank = file_rank(file);
+        mergeable = last.is_none_or(|l| l < rank)
+            && part
+                .iter()
+                .all(|f| std::sync::Arc::ptr_eq(&f.location.file, file) || f.location.file == *file)
+            && part.is_sorted_by(|a, b| in_file_key(a) <= in_file_key(b));
+        if !mergeable {
+            break;
+        }
+        last = Some(rank);
+        ranks.push(rank);
+    }
+    let mut out = Vec::with_capacity(total);
+    if !mergeable {
+        for part in parts {
+            out.extend(part);
+        }
+        out.extend(extra);
+        sort_findings(&mut out, file_rank);
+        return out;
+    }
+    let mut extra = extra.into_iter().map(|f| (file_rank(&f.location.file), f)).peekable();
+    for (part, rank) in parts.into_iter().zip(ranks) {
+        if part.is_empty() {
+            continue;
+        }
+        while let Some((_, f)) = extra.next_if(|(r, _)| *r < rank) {
+            out.push(f);
+        }
+        let mut part = part.into_iter().peekable();
+        while let Some(a) = part.peek() {
+            match extra.next_if(|(r, b)| *r == rank && in_file_key(b) < in_file_key(a)) {
+                Some((_, b)) => out.push(b),
+                None => out.extend(part.next()),
+            }
+        }
+        while let Some((_, f)) = extra.next_if(|(r, _)| *r == rank) {
+            out.push(f);
+        }
+    }
+    out.extend(extra.map(|(_, f)| f));
+    out
 }
 
 /// Scans objects held in memory (tests, the webhook, the live scan): namespace index, per-object rules,
@@ -283,4 +383,111 @@ pub fn sort_findings(findings: &mut [Finding], file_rank: impl Fn(&str) -> usize
         let l = &f.location;
         (file_rank(&l.file), l.document, l.line, l.column, f.rule)
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::{Location, ObjectRef, Severity};
+    use std::sync::Arc;
+
+    fn finding(file: &Arc<str>, document: usize, line: u32, rule: &'static str, tag: &str) -> Finding {
+        Finding {
+            rule,
+            name: "n",
+            severity: Severity::Low,
+            message: tag.to_string(),
+            remediation: "r",
+            object: Arc::new(ObjectRef::default()),
+            location: Location {
+                file: Arc::clone(file),
+                document,
+                line,
+                column: 1,
+                pointer: String::new(),
+            },
+        }
+    }
+
+    /// What sorting the concatenation gives, as (file, document, line, rule, tag).
+    fn sorted_whole(parts: &[Vec<Finding>], extra: &[Finding], rank: &impl Fn(&str) -> usize) -> Vec<String> {
+        let mut all: Vec<Finding> = parts.iter().flatten().chain(extra).cloned().collect();
+        sort_findings(&mut all, rank);
+        all.iter().map(describe).collect()
+    }
+
+    fn describe(f: &Finding) -> String {
+        let l = &f.location;
+        format!("{} {} {} {} {}", l.file, l.document, l.line, f.rule, f.message)
+    }
+
+    #[test]
+    fn merged_parts_come_out_as_a_whole_sort_would_order_them() {
+        let (a, b, c): (Arc<str>, Arc<str>, Arc<str>) = ("a.yaml".into(), "b.yaml".into(), "c.yaml".into());
+        let order = ["a.yaml", "b.yaml", "c.yaml"];
+        let rank = |f: &str| order.iter().position(|o| *o == f).unwrap_or(usize::MAX);
+        let mut parts = vec![
+            vec![
+                finding(&a, 1, 9, "K8S-002", "a1"),
+                finding(&a, 1, 3, "K8S-001", "a2"),
+                finding(&a, 2, 1, "K8S-001", "a3"),
+            ],
+            Vec::new(),
+            vec![finding(&c, 1, 5, "K8S-001", "c1"), finding(&c, 1, 5, "K8S-001", "c2")],
+        ];
+        for p in &mut parts {
+            sort_file_findings(p);
+        }
+        // Cross-object findings before, between, after and tied with the files' own, one in an unranked file.
+        let extra = vec![
+            finding(&c, 1, 5, "K8S-001", "x-tie"),
+            finding(&b, 1, 1, "NET-001", "x-b"),
+            finding(&a, 1, 3, "K8S-000", "x-a-first"),
+            finding(&a, 3, 1, "NET-001", "x-a-last"),
+            finding(&"other.yaml".into(), 1, 1, "NET-001", "x-unranked"),
+        ];
+        let mut sorted_extra = extra.clone();
+        sort_findings(&mut sorted_extra, rank);
+        let merged: Vec<String> = merge_sorted(parts.clone(), sorted_extra, &rank)
+            .iter()
+            .map(describe)
+            .collect();
+        assert_eq!(merged, sorted_whole(&parts, &extra, &rank));
+        let tags: Vec<&str> = merged.iter().filter_map(|d| d.rsplit(' ').next()).collect();
+        assert_eq!(
+            tags,
+            [
+                "x-a-first",
+                "a2",
+                "a1",
+                "a3",
+                "x-a-last",
+                "x-b",
+                "c1",
+                "c2",
+                "x-tie",
+                "x-unranked"
+            ]
+        );
+
+        // Parts that break the expectations are sorted as a whole: an unsorted part, two parts of one file.
+        let unsorted = vec![vec![
+            finding(&a, 1, 9, "K8S-001", "late"),
+            finding(&a, 1, 1, "K8S-001", "early"),
+        ]];
+        let merged: Vec<String> = merge_sorted(unsorted.clone(), Vec::new(), &rank)
+            .iter()
+            .map(describe)
+            .collect();
+        assert_eq!(merged, sorted_whole(&unsorted, &[], &rank));
+        let split = vec![
+            vec![finding(&a, 2, 1, "K8S-001", "second")],
+            vec![finding(&a, 1, 1, "K8S-001", "first")],
+        ];
+        let merged: Vec<String> = merge_sorted(split.clone(), Vec::new(), &rank)
+            .iter()
+            .map(describe)
+            .collect();
+        assert_eq!(merged, sorted_whole(&split, &[], &rank));
+    }
 }

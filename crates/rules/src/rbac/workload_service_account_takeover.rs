@@ -19,14 +19,12 @@ struct Takeovers {
     first_missing: Option<String>,
 }
 
+/// Each (binding, subject index) pair's gravest takeover permission, if any (rank, description).
+type PerBinding = HashMap<(usize, usize), Option<(usize, Rc<str>)>>;
+
 /// The takeover permissions ServiceAccount `ns/sa` gets through scanned bindings. `per_binding` caches each
 /// (binding, subject) pair's answer, since broad groups (`system:authenticated`) apply to every ServiceAccount.
-fn takeovers_of(
-    lookup: &Lookup<'_>,
-    per_binding: &mut HashMap<(usize, usize), Option<(usize, Rc<str>)>>,
-    ns: &str,
-    sa: &str,
-) -> Takeovers {
+fn takeovers_of(lookup: &Lookup<'_>, per_binding: &mut PerBinding, ns: &str, sa: &str) -> Takeovers {
     let mut found: Vec<(usize, Rc<str>)> = Vec::new();
     let mut missing = Vec::new();
     for (b, subject) in lookup.bindings_of_service_account(ns, sa) {
@@ -191,7 +189,7 @@ impl Rule for WorkloadServiceAccountTakeover {
     fn check_index(&self, _params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
         let lookup = Lookup::new(index);
         let mut per_account: HashMap<(&str, Option<&str>), Takeovers> = HashMap::new();
-        let mut per_binding: HashMap<(usize, usize), Option<(usize, Rc<str>)>> = HashMap::new();
+        let mut per_binding = PerBinding::new();
         for w in &index.workloads {
             if index.controlled_by_scanned(w) {
                 continue;
