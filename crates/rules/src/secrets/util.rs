@@ -58,9 +58,34 @@ pub(crate) fn explain(detection: Detection, value: &str) -> String {
     }
 }
 
+/// Where `needle` starts in `haystack`, left to right without overlaps (as `str::match_indices`). A plain byte
+/// scan: the needles here are a few bytes long and most haystacks (names, values) a few dozen, where setting up
+/// `str`'s two-way searcher costs more than the search.
+fn match_starts<'h>(haystack: &'h str, needle: &'h str) -> impl Iterator<Item = usize> + 'h {
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let first = *n.first()?;
+        while from + n.len() <= h.len() {
+            let at = from + h.get(from..)?.iter().position(|&b| b == first)?;
+            if h.get(at..at + n.len()) == Some(n) {
+                from = at + n.len();
+                return Some(at);
+            }
+            from = at + 1;
+        }
+        None
+    })
+}
+
+/// Whether `haystack` contains `needle` (see [`match_starts`]).
+fn has(haystack: &str, needle: &str) -> bool {
+    match_starts(haystack, needle).next().is_some()
+}
+
 /// Whether `text` contains `a`, then optionally `_` or `-`, then `b` (as in `api[_-]?key`). Both lower-case.
 fn contains_joined(text: &str, a: &str, b: &str) -> bool {
-    text.match_indices(a).any(|(i, _)| {
+    match_starts(text, a).any(|i| {
         let rest = text.get(i + a.len()..).unwrap_or("");
         let rest = rest.strip_prefix(['_', '-']).unwrap_or(rest);
         rest.starts_with(b)
@@ -106,7 +131,7 @@ fn names_a_secret(name: &str) -> bool {
 fn lower_names_a_secret(n: &str) -> bool {
     ["password", "passwd", "pwd", "secret", "token", "credential", "bearer"]
         .iter()
-        .any(|w| n.contains(w))
+        .any(|w| has(n, w))
         || contains_joined(n, "api", "key")
         || contains_joined(n, "access", "key")
         || contains_joined(n, "client", "secret")
@@ -209,7 +234,7 @@ pub(crate) fn names_a_reference(name: &str) -> bool {
 
 /// Whether a value contains a Kubernetes `$(VAR)` reference (`$$(VAR)` is an escaped literal).
 pub(crate) fn has_var_reference(value: &str) -> bool {
-    value.match_indices("$(").any(|(i, _)| {
+    match_starts(value, "$(").any(|i| {
         let escaped = i > 0 && value.as_bytes().get(i - 1) == Some(&b'$');
         let rest = value.get(i + 2..).unwrap_or("");
         let ident_len = rest
@@ -321,7 +346,7 @@ fn is_literal(part: &str) -> bool {
 /// Whether `text` has `prefix` followed by exactly `n` characters of the class (as `AKIA[0-9A-Z]{16}` without
 /// anchors: the class may continue after).
 fn has_token(text: &str, prefix: &str, n: usize, class: fn(char) -> bool) -> bool {
-    text.match_indices(prefix).any(|(i, _)| {
+    match_starts(text, prefix).any(|i| {
         text.get(i + prefix.len()..)
             .is_some_and(|rest| rest.chars().take(n).filter(|c| class(*c)).count() == n)
     })
@@ -343,7 +368,7 @@ fn assignment<'a>(value: &'a str, lower: &str, key: &str) -> Option<&'a str> {
 
 /// A known secret format in the value, described for messages ("a PEM private key").
 pub(crate) fn value_pattern(value: &str) -> Option<&'static str> {
-    if value.contains("BEGIN")
+    if has(value, "BEGIN")
         && value.lines().any(|line| {
             line.find("BEGIN")
                 .and_then(|i| line.get(i..))
@@ -352,7 +377,7 @@ pub(crate) fn value_pattern(value: &str) -> Option<&'static str> {
     {
         return Some("a PEM private key");
     }
-    if value.contains("eyJhbGciO") {
+    if has(value, "eyJhbGciO") {
         return Some("a JSON Web Token");
     }
     if has_token(value, "AKIA", 16, |c| c.is_ascii_digit() || c.is_ascii_uppercase()) {
@@ -363,7 +388,7 @@ pub(crate) fn value_pattern(value: &str) -> Option<&'static str> {
     }
     // Every pattern below is an assignment (`key=`) or a URL (`://`): most values have neither.
     if !value.contains('=') {
-        return (value.contains("://") && url_password(value).is_some_and(is_literal))
+        return (has(value, "://") && url_password(value).is_some_and(is_literal))
             .then_some("a URL with an embedded password");
     }
     let lower = value.to_ascii_lowercase();
@@ -539,6 +564,24 @@ pub(crate) fn decode_base64(text: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn match_starts_is_match_indices() {
+        for (h, n) in [
+            ("AKIAKIAKIA", "AKIA"),
+            ("aaaa", "aa"),
+            ("x$(A)$(B)", "$("),
+            ("api_key api-key", "api"),
+            ("", "ab"),
+            ("ab", "abc"),
+            ("caf\u{e9} \u{e9}t\u{e9}", "\u{e9}"),
+            ("no match here", "zz"),
+        ] {
+            let ours: Vec<usize> = match_starts(h, n).collect();
+            let std: Vec<usize> = h.match_indices(n).map(|(i, _)| i).collect();
+            assert_eq!(ours, std, "{h:?} {n:?}");
+        }
+    }
 
     #[test]
     fn sensitive_names_follow_the_catalogue_expression() {
