@@ -5,7 +5,8 @@ Usage: scripts/bench.py [--sizes 1000,10000,100000] [--runs 3] [--shared ../shar
 
 For each corpus it runs the release binary twice over: `scan --parse-only` (the same loader, no rules) and a full
 `scan --format json`, measuring wall time, CPU time (user+sys) and peak RSS of the process itself (os.wait4), and
-reports objects per second and the full-scan / parse-only CPU ratio. Numbers are medians over --runs runs.
+reports objects per second and the full-scan / parse-only CPU ratio. Numbers are medians over --runs runs; the
+parse-only and full runs alternate, so both see the same load on a shared machine.
 """
 import argparse, json, os, statistics, subprocess, sys, time
 
@@ -23,9 +24,18 @@ def run(cmd):
     return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024.0
 
 
-def measure(cmd, runs):
-    rs = [run(cmd) for _ in range(runs)]
+def median_of(rs):
     return tuple(statistics.median(x[i] for x in rs) for i in range(3))
+
+
+def measure_pair(a, b, runs):
+    """Runs `a` and `b` alternately (a, b, a, b, ...) so that both see the same machine load; the medians of
+    each. On a shared machine, load that drifts during the runs would otherwise tilt their ratio."""
+    ra, rb = [], []
+    for _ in range(runs):
+        ra.append(run(a))
+        rb.append(run(b))
+    return median_of(ra), median_of(rb)
 
 
 # Exit 2 is accepted: the real-world corpus holds unrendered Helm templates, which are reported as tool errors.
@@ -69,8 +79,9 @@ def main():
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name, d in corpora:
         objects, files = count_objects(binary, d)
-        pw, pc, _ = measure([binary, "scan", "--parse-only", "--format", "json", d], a.runs)
-        sw, sc, rss = measure([binary, "scan", "--format", "json", d], a.runs)
+        (pw, pc, _), (sw, sc, rss) = measure_pair(
+            [binary, "scan", "--parse-only", "--format", "json", d], [binary, "scan", "--format", "json", d], a.runs
+        )
         print(f"| {name} | {files:,} | {du(d):.1f} | {objects:,} | {pw:.3f} | {pc:.3f} | {sw:.3f} | {sc:.3f} | {rss:.0f} | "
               f"{objects / sw:,.0f} | {sc / pc:.2f} |", flush=True)
 

@@ -139,13 +139,13 @@ impl Rule for ServiceAccountTokenAutomounted {
                 continue;
             }
             let sa = w.service_account_name();
-            let spec = (w.spec_pos, w.spec_pointer.clone());
+            let spec = (w.spec_pos, std::borrow::Cow::Borrowed(w.spec_pointer.as_str()));
             let (pos, pointer, message) = match lookup.automount(w) {
                 Automount::PodSpec(false, _)
                 | Automount::ServiceAccount(Some(false)) => continue,
                 Automount::PodSpec(true, pos) => (
                     pos,
-                    format!("{}/automountServiceAccountToken", w.spec_pointer),
+                    std::borrow::Cow::Owned(format!("{}/automountServiceAccountToken", w.spec_pointer)),
                     format!("pod spec sets automountServiceAccountToken: true, mounting the token of ServiceAccount {ns}/{sa}"),
                 ),
                 Automount::ServiceAccount(Some(true)) => (
