@@ -336,7 +336,7 @@ impl<'de> serde::de::Visitor<'de> for NodeSeed {
             let value = map.next_value_seed(self)?;
             let existing = match &index {
                 Some(ix) => ix.get(&key).copied(),
-                None => entries.iter().position(|e| e.key == key),
+                None => entries.iter().position(|e| e.key.len() == key.len() && e.key == key),
             };
             if let Some(e) = existing.and_then(|i| entries.get_mut(i)) {
                 e.value = value;

@@ -7,6 +7,10 @@ use palisade_core::Severity;
 use palisade_webhook::{Endpoint, Judge, NoNamespaces, WebhookConfig};
 use std::time::Instant;
 
+/// The palisade binary's allocator, so that the timings are the server's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let body = std::fs::read(&args[1]).unwrap();
