@@ -199,29 +199,29 @@ pub fn write_report(report: &Report, w: &mut dyn std::io::Write) -> std::io::Res
 fn write_top(w: &mut impl std::io::Write, out: &ReportOut) -> std::io::Result<()> {
     w.write_all(b"{\n  \"format_version\": ")?;
     write_str(w, out.format_version)?;
-    w.write_all(b",\n  \"tool\": ")?;
-    pretty_at_depth_1(w, &out.tool)?;
+    member(w, "tool", &out.tool)?;
     w.write_all(b",\n  \"findings\": ")?;
     write_findings(w, &out.findings)?;
-    w.write_all(b",\n  \"errors\": ")?;
-    pretty_at_depth_1(w, &out.errors)?;
-    w.write_all(b",\n  \"not_evaluated\": ")?;
-    pretty_at_depth_1(w, &out.not_evaluated)?;
-    w.write_all(b",\n  \"suppressed\": ")?;
-    pretty_at_depth_1(w, &out.suppressed)?;
-    w.write_all(b",\n  \"warnings\": ")?;
-    pretty_at_depth_1(w, &out.warnings)?;
-    w.write_all(b",\n  \"summary\": ")?;
-    pretty_at_depth_1(w, &out.summary)?;
+    member(w, "errors", out.errors)?;
+    member(w, "not_evaluated", out.not_evaluated)?;
+    member(w, "suppressed", &out.suppressed)?;
+    member(w, "warnings", out.warnings)?;
+    member(w, "summary", out.summary)?;
     if let Some(compliance) = &out.compliance {
-        w.write_all(b",\n  \"compliance\": ")?;
-        pretty_at_depth_1(w, compliance)?;
+        member(w, "compliance", compliance)?;
     }
     if let Some(baseline) = &out.baseline {
-        w.write_all(b",\n  \"baseline\": ")?;
-        pretty_at_depth_1(w, baseline)?;
+        member(w, "baseline", baseline)?;
     }
     w.write_all(b"\n}")
+}
+
+/// `,` and the next member of the top-level object: its name, then its value through serde.
+fn member<T: Serialize + ?Sized>(w: &mut impl std::io::Write, name: &str, value: &T) -> std::io::Result<()> {
+    w.write_all(b",\n  ")?;
+    write_str(w, name)?;
+    w.write_all(b": ")?;
+    pretty_at_depth_1(w, value)
 }
 
 /// Writes `value` pretty-printed as the member of a top-level object: serde_json's pretty output with two more
