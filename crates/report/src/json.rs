@@ -34,42 +34,12 @@ fn finding_fields<S: SerializeStruct>(st: &mut S, f: &Finding) -> Result<(), S::
     st.serialize_field("location", &f.location)
 }
 
-/// `findings[]`: each finding's fields, then its `fingerprint` and, with a framework, its `controls`. Serialised
-/// straight from the result's findings; fingerprints are computed as each finding is written.
+/// `findings[]`: each finding's fields, then its `fingerprint` and, with a framework, its `controls`. Written by
+/// [`write_findings`] straight from the result's findings; fingerprints are computed as each finding is written.
 struct FindingsOut<'a> {
     findings: &'a [Finding],
     /// With a framework: the controls of each finding, by finding index.
     controls: Option<Vec<Vec<&'a str>>>,
-}
-
-impl Serialize for FindingsOut<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(self.findings.len()))?;
-        for (i, f) in self.findings.iter().enumerate() {
-            seq.serialize_element(&FindingOut {
-                finding: f,
-                controls: self.controls.as_ref().map(|c| c.get(i).map_or(&[][..], Vec::as_slice)),
-            })?;
-        }
-        seq.end()
-    }
-}
-
-struct FindingOut<'a> {
-    finding: &'a Finding,
-    controls: Option<&'a [&'a str]>,
-}
-
-impl Serialize for FindingOut<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("FindingOut", 8 + usize::from(self.controls.is_some()))?;
-        finding_fields(&mut st, self.finding)?;
-        st.serialize_field("fingerprint", &fingerprint::hex_of(self.finding))?;
-        if let Some(controls) = self.controls {
-            st.serialize_field("controls", controls)?;
-        }
-        st.end()
-    }
 }
 
 /// The controls of every finding, by finding index, in framework order: what
@@ -126,7 +96,7 @@ struct BaselineOut<'a> {
     fixed_findings: &'a [Recorded],
 }
 
-#[derive(Serialize)]
+/// The report's members, in the order [`write_top`] writes them.
 struct ReportOut<'a> {
     format_version: &'a str,
     tool: Tool<'a>,
@@ -136,9 +106,9 @@ struct ReportOut<'a> {
     suppressed: SuppressedOut<'a>,
     warnings: &'a [String],
     summary: &'a Summary,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Left out when `None`.
     compliance: Option<&'a crate::frameworks::Evaluation>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Left out when `None`.
     baseline: Option<BaselineOut<'a>>,
 }
 
@@ -194,7 +164,7 @@ pub fn write_report(report: &Report, w: &mut dyn std::io::Write) -> std::io::Res
     w.flush()
 }
 
-/// `ReportOut` as `serde_json::to_writer_pretty` writes it, byte for byte, with `findings` written by hand (the
+/// The report as `serde_json::to_writer_pretty` would write it, byte for byte, with `findings` written by hand (the
 /// bulk of a large report: see [`write_findings`]) and every other member through serde, indented one level.
 fn write_top(w: &mut impl std::io::Write, out: &ReportOut) -> std::io::Result<()> {
     w.write_all(b"{\n  \"format_version\": ")?;
@@ -247,8 +217,8 @@ fn pretty_at_depth_1<T: Serialize + ?Sized>(w: &mut impl std::io::Write, value: 
     serde_json::to_writer_pretty(&mut Indented(w), value).map_err(std::io::Error::other)
 }
 
-/// `findings` at depth 1 of the report, as serde_json's pretty printer would write [`FindingsOut`]. Written by
-/// hand because it is most of a large report's bytes: strings are escaped by [`write_str`], which copies runs
+/// `findings` at depth 1 of the report, as serde_json's pretty printer writes a list of the findings' fields,
+/// `fingerprint` and `controls`. Written by hand because it is most of a large report's bytes: strings are escaped by [`write_str`], which copies runs
 /// that need no escaping eight bytes at a time. The tests hold it to serde's output (`*_match_the_flattened_rendering`,
 /// `strings_are_escaped_as_serde_json_escapes_them`).
 fn write_findings(w: &mut impl std::io::Write, findings: &FindingsOut) -> std::io::Result<()> {
