@@ -225,31 +225,18 @@ fn write_findings(w: &mut impl std::io::Write, findings: &FindingsOut) -> std::i
     if findings.findings.is_empty() {
         return w.write_all(b"[]");
     }
+    let mut parts = Fragments::default();
     w.write_all(b"[")?;
     for (i, f) in findings.findings.iter().enumerate() {
         w.write_all(if i == 0 { b"\n    {" } else { b",\n    {" })?;
-        w.write_all(b"\n      \"rule\": ")?;
-        write_str(w, f.rule)?;
-        w.write_all(b",\n      \"name\": ")?;
-        write_str(w, f.name)?;
-        w.write_all(b",\n      \"severity\": ")?;
+        w.write_all(parts.head(f))?;
         write_str(w, f.severity.as_str())?;
         w.write_all(b",\n      \"message\": ")?;
         write_str(w, &f.message)?;
-        w.write_all(b",\n      \"remediation\": ")?;
-        write_str(w, f.remediation)?;
-        let o = &*f.object;
-        w.write_all(b",\n      \"object\": {\n        \"apiVersion\": ")?;
-        write_str(w, &o.api_version)?;
-        w.write_all(b",\n        \"kind\": ")?;
-        write_str(w, &o.kind)?;
-        w.write_all(b",\n        \"namespace\": ")?;
-        write_opt_str(w, o.namespace.as_deref())?;
-        w.write_all(b",\n        \"name\": ")?;
-        write_opt_str(w, o.name.as_deref())?;
+        w.write_all(parts.remediation(f.remediation))?;
+        w.write_all(parts.object(&f.object))?;
         let l = &f.location;
-        w.write_all(b"\n      },\n      \"location\": {\n        \"file\": ")?;
-        write_str(w, &l.file)?;
+        w.write_all(parts.file(&l.file))?;
         w.write_all(b",\n        \"document\": ")?;
         w.write_all(itoa::Buffer::new().format(l.document).as_bytes())?;
         w.write_all(b",\n        \"line\": ")?;
@@ -277,6 +264,90 @@ fn write_findings(w: &mut impl std::io::Write, findings: &FindingsOut) -> std::i
         w.write_all(b"\n    }")?;
     }
     w.write_all(b"\n  ]")
+}
+
+/// The parts of a finding's JSON that many findings share, rendered once: the rule's ID and name, its
+/// remediation, the object (findings of one object are adjacent: the last one is kept) and the file. Keys are
+/// the strings' addresses and lengths, which identify them while the findings are borrowed.
+#[derive(Default)]
+struct Fragments<'a> {
+    heads: std::collections::HashMap<[usize; 4], Vec<u8>>,
+    remediations: std::collections::HashMap<[usize; 2], Vec<u8>>,
+    object: Option<(&'a palisade_core::ObjectRef, Vec<u8>)>,
+    file: Option<(&'a str, Vec<u8>)>,
+}
+
+fn str_key(s: &str) -> [usize; 2] {
+    [s.as_ptr() as usize, s.len()]
+}
+
+/// `s` rendered by `render` into a fresh buffer (writing into a `Vec` cannot fail).
+fn rendered(render: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> Vec<u8> {
+    let mut buf = Vec::new();
+    let _ = render(&mut buf);
+    buf
+}
+
+impl<'a> Fragments<'a> {
+    /// From the finding's first member up to the severity's value.
+    fn head(&mut self, f: &Finding) -> &[u8] {
+        let [a, b] = str_key(f.rule);
+        let [c, d] = str_key(f.name);
+        self.heads.entry([a, b, c, d]).or_insert_with(|| {
+            rendered(|buf| {
+                buf.write_all(b"\n      \"rule\": ")?;
+                write_str(buf, f.rule)?;
+                buf.write_all(b",\n      \"name\": ")?;
+                write_str(buf, f.name)?;
+                buf.write_all(b",\n      \"severity\": ")
+            })
+        })
+    }
+
+    /// The remediation member, with the comma before it.
+    fn remediation(&mut self, remediation: &str) -> &[u8] {
+        self.remediations.entry(str_key(remediation)).or_insert_with(|| {
+            rendered(|buf| {
+                buf.write_all(b",\n      \"remediation\": ")?;
+                write_str(buf, remediation)
+            })
+        })
+    }
+
+    /// The object member, up to the location's opening brace.
+    fn object(&mut self, o: &'a palisade_core::ObjectRef) -> &[u8] {
+        if self.object.as_ref().is_none_or(|(last, _)| !std::ptr::eq(*last, o)) {
+            let buf = rendered(|buf| {
+                buf.write_all(b",\n      \"object\": {\n        \"apiVersion\": ")?;
+                write_str(buf, &o.api_version)?;
+                buf.write_all(b",\n        \"kind\": ")?;
+                write_str(buf, &o.kind)?;
+                buf.write_all(b",\n        \"namespace\": ")?;
+                write_opt_str(buf, o.namespace.as_deref())?;
+                buf.write_all(b",\n        \"name\": ")?;
+                write_opt_str(buf, o.name.as_deref())?;
+                buf.write_all(b"\n      },\n      \"location\": {")
+            });
+            self.object = Some((o, buf));
+        }
+        self.object.as_ref().map_or(&[], |(_, b)| b.as_slice())
+    }
+
+    /// The location's `file` member.
+    fn file(&mut self, file: &'a str) -> &[u8] {
+        if self
+            .file
+            .as_ref()
+            .is_none_or(|(last, _)| str_key(last) != str_key(file))
+        {
+            let buf = rendered(|buf| {
+                buf.write_all(b"\n        \"file\": ")?;
+                write_str(buf, file)
+            });
+            self.file = Some((file, buf));
+        }
+        self.file.as_ref().map_or(&[], |(_, b)| b.as_slice())
+    }
 }
 
 fn write_opt_str(w: &mut impl std::io::Write, s: Option<&str>) -> std::io::Result<()> {
@@ -510,6 +581,44 @@ mod tests {
         assert_eq!(render_report(&report), flattened(&report));
         let empty = ScanResult::default();
         let report = Report::new(&empty, "1.2.3");
+        assert_eq!(render_report(&report), flattened(&report));
+    }
+
+    /// Rule heads, remediations, objects and files are rendered once and reused: findings that share some of
+    /// them and not others, in runs and alternating, with the same text in different allocations, render as
+    /// serde renders them.
+    #[test]
+    fn shared_parts_render_as_each_finding_alone() {
+        let shared = std::sync::Arc::new(ObjectRef {
+            api_version: "v1".into(),
+            kind: "Pod".into(),
+            namespace: None,
+            name: Some("a\"b".into()),
+        });
+        let file: std::sync::Arc<str> = "dir/p\\q.yaml".into();
+        let mut findings = Vec::new();
+        for i in 0..12u32 {
+            let mut f = finding(if i % 3 == 0 { "K8S-001" } else { "K8S-002" }, Some("ns"), "m", i);
+            if i % 4 < 2 {
+                f.object = shared.clone();
+                f.location.file = file.clone();
+            }
+            if i % 5 == 0 {
+                f.name = "other-name";
+                f.remediation = "Other\tremediation.";
+            }
+            if i == 7 {
+                // Equal text, its own allocations.
+                f.object = std::sync::Arc::new((*shared).clone());
+                f.location.file = "dir/p\\q.yaml".into();
+            }
+            findings.push(f);
+        }
+        let result = ScanResult {
+            findings,
+            ..ScanResult::default()
+        };
+        let report = Report::new(&result, "1.2.3");
         assert_eq!(render_report(&report), flattened(&report));
     }
 
