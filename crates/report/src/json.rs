@@ -277,8 +277,8 @@ fn write_findings(w: &mut impl std::io::Write, findings: &FindingsOut) -> std::i
 /// the strings' addresses and lengths, which identify them while the findings are borrowed.
 #[derive(Default)]
 struct Fragments<'a> {
-    heads: std::collections::HashMap<[usize; 4], Vec<u8>>,
-    remediations: std::collections::HashMap<[usize; 2], Vec<u8>>,
+    heads: foldhash::HashMap<[usize; 4], Vec<u8>>,
+    remediations: foldhash::HashMap<[usize; 2], Vec<u8>>,
     object: Option<(&'a palisade_core::ObjectRef, Vec<u8>)>,
     file: Option<(&'a str, Vec<u8>)>,
 }

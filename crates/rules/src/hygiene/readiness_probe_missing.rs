@@ -1,11 +1,12 @@
 //! K8S-106: containers behind a Service without a readiness probe.
 
 use super::util::{describe, report_not_evaluated, Lookup};
+use foldhash::{HashMap, HashMapExt as _};
 use palisade_core::index::service_selector_matches;
 use palisade_core::{
     ContainerKind, IndexOutput, K8sObject, Node, Params, Rule, RuleMeta, ScanIndex, Severity, Status, Target,
 };
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// Metadata of K8S-106.
 pub static META: RuleMeta = RuleMeta {

@@ -1,9 +1,9 @@
 //! Helpers shared by the workload hygiene rules.
 
+use foldhash::{HashMap, HashMapExt as _, HashSet, HashSetExt as _};
 use palisade_core::{
     CheckContext, ContainerKind, ContainerView, K8sObject, Node, PodSpecView, ScanIndex, Violation, Workload,
 };
-use std::collections::{HashMap, HashSet};
 
 /// Whether the object is in one of the `system_namespaces` (an unset namespace is `default`). Per-object hygiene
 /// rules skip those, as Azure Policy's initiatives exclude them by default: their workloads are managed by AKS.

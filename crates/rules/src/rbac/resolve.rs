@@ -3,9 +3,9 @@
 
 use super::builtin;
 use super::util::{label_pairs, role_ref, rule_entries, subject_at, subjects, Grant, RoleRef, Subject};
+use foldhash::{HashMap, HashMapExt as _};
 use palisade_core::index::selector_matches;
 use palisade_core::{K8sObject, Node, Pos, ScanIndex, Workload};
-use std::collections::HashMap;
 
 /// What a binding's role grants, or why that is unknown.
 #[derive(Debug)]

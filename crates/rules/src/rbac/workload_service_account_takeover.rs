@@ -4,8 +4,8 @@
 use super::resolve::{workload_scope, Lookup, Resolution};
 use super::takeover::takeover_permissions;
 use super::util::{binding_label, role_ref};
+use foldhash::{HashMap, HashMapExt as _};
 use palisade_core::{IndexOutput, Params, Rule, RuleMeta, ScanIndex, Severity, Status, Target};
-use std::collections::HashMap;
 use std::rc::Rc;
 
 /// What the bindings that apply to one ServiceAccount grant.
