@@ -528,18 +528,21 @@ mod tests {
             "a\"b\"c\"d",
             "\"x\"\"y\"",
         ];
+        let files = ["./.\\a\\b.yaml", "a.yaml", "", "\\\\x\\", "./"];
         for pointer in pointers {
             for message in messages {
-                let p = Parts {
-                    rule: "K8S-001",
-                    file: "./.\\a\\b.yaml",
-                    kind: "Pod",
-                    namespace: "ns",
-                    name: "n",
-                    pointer,
-                    message,
-                };
-                assert_eq!(of_parts(p), joined_hash(&p), "{pointer:?} {message:?}");
+                for file in files {
+                    let p = Parts {
+                        rule: "K8S-001",
+                        file,
+                        kind: "Pod",
+                        namespace: "ns",
+                        name: "n",
+                        pointer,
+                        message,
+                    };
+                    assert_eq!(of_parts(p), joined_hash(&p), "{pointer:?} {message:?} {file:?}");
+                }
             }
         }
         assert_eq!(Hex::of(0).as_str(), "0".repeat(32));

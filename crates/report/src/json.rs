@@ -287,7 +287,7 @@ fn str_key(s: &str) -> [usize; 2] {
     [s.as_ptr() as usize, s.len()]
 }
 
-/// `s` rendered by `render` into a fresh buffer (writing into a `Vec` cannot fail).
+/// What `render` writes, in a fresh buffer (writing into a `Vec` cannot fail).
 fn rendered(render: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> Vec<u8> {
     let mut buf = Vec::new();
     let _ = render(&mut buf);
