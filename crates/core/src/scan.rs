@@ -190,31 +190,16 @@ pub fn finish(
     engine: &crate::engine::Engine,
     params: &crate::params::Params,
     index: &crate::index::ScanIndex,
-    findings: Vec<Finding>,
-    suppressions: &crate::suppress::Suppressions,
-) -> Finished {
-    finish_parts(engine, params, index, vec![findings], suppressions)
-}
-
-/// [`finish`] over the findings of several batches, gathered into one list of the right size once (a large
-/// scan's findings take many megabytes; growing a list batch by batch copies them several times).
-pub fn finish_parts(
-    engine: &crate::engine::Engine,
-    params: &crate::params::Params,
-    index: &crate::index::ScanIndex,
-    parts: Vec<Vec<Finding>>,
+    mut findings: Vec<Finding>,
     suppressions: &crate::suppress::Suppressions,
 ) -> Finished {
     let cross = engine.run_index_rules(params, index);
-    let mut findings = Vec::with_capacity(parts.iter().map(Vec::len).sum::<usize>() + cross.violations());
-    for part in parts {
-        findings.extend(part);
-    }
+    findings.reserve(cross.violations());
     let not_evaluated = engine.index_findings(cross, &mut findings);
     end(index, findings, not_evaluated, suppressions)
 }
 
-/// [`finish_parts`] for parts that each hold the findings of one file, sorted by [`sort_file_findings`], in the
+/// [`finish`] for parts that each hold the findings of one file, sorted by [`sort_file_findings`], in the
 /// order of the files' `file_rank`: the findings come out sorted as [`sort_findings`] sorts them, merged with the
 /// cross-object findings in one pass instead of sorted again as a whole. Parts that do not meet that (two parts
 /// of one file, ranks out of order, an unsorted part) are sorted as a whole instead.
