@@ -30,6 +30,10 @@ pub struct Engine<'r> {
     severity_overrides: std::collections::HashMap<String, crate::finding::Severity>,
     /// For each kind some rule targets, the indices of those rules in registry order.
     by_kind: std::collections::HashMap<&'static str, Vec<usize>>,
+    /// The rules' trigger keys, looked for once per object.
+    triggers: crate::triggers::Triggers,
+    /// For each rule, the bits of its trigger keys in `triggers` (0: it runs on every object it targets).
+    gates: Vec<u64>,
 }
 
 impl<'r> Engine<'r> {
@@ -46,11 +50,14 @@ impl<'r> Engine<'r> {
         for list in by_kind.values_mut() {
             list.dedup();
         }
+        let (triggers, gates) = crate::triggers::Triggers::new(rules.iter().copied());
         let mut engine = Self {
             rules,
             applies: Vec::new(),
             severity_overrides: Default::default(),
             by_kind,
+            triggers,
+            gates,
         };
         engine.applies = LEVELS
             .iter()
@@ -108,11 +115,17 @@ impl<'r> Engine<'r> {
             .applies
             .get(level)
             .and_then(|by_minor| by_minor.get(ctx.pss.version.minor() as usize));
+        // The trigger keys the object holds, looked for when the first rule with trigger keys comes up.
+        let mut present = None;
         for &i in targeted {
             let Some(rule) = self.rules.get(i) else {
                 continue;
             };
             if !applies.and_then(|a| a.get(i)).copied().unwrap_or(false) {
+                continue;
+            }
+            let gate = self.gates.get(i).copied().unwrap_or(0);
+            if gate != 0 && *present.get_or_insert_with(|| self.triggers.present(&obj.root)) & gate == 0 {
                 continue;
             }
             let meta = rule.meta();

@@ -19,6 +19,7 @@ pub mod rule;
 pub mod scan;
 pub mod select;
 pub mod suppress;
+mod triggers;
 
 pub use engine::Engine;
 pub use finding::{Finding, Location, ObjectRef, Severity};

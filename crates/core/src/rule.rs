@@ -204,4 +204,12 @@ pub trait Rule: Send + Sync {
     }
     /// Checks the whole scanned set. Only called for [`Target::Index`] rules, once per scan.
     fn check_index(&self, _params: &Params, _index: &ScanIndex, _out: &mut IndexOutput) {}
+    /// Map keys of which at least one must occur somewhere in an object for [`Rule::check`] to report anything
+    /// on it (`hostPath` for a rule about hostPath volumes). The engine skips the rule on objects holding none of
+    /// them, without calling it. Empty (the default): the rule runs on every object it targets. A rule that can
+    /// report on an object without one of these keys (a missing field, an annotation whose key varies) must not
+    /// name any.
+    fn trigger_keys(&self) -> &'static [&'static str] {
+        &[]
+    }
 }

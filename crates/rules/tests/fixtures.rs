@@ -221,3 +221,69 @@ fn not_evaluated_fixtures_report_not_evaluated() {
         problems.join("\n  ")
     );
 }
+
+/// Whether `key` is a map key anywhere under `node`.
+fn holds_key(node: &Node, key: &str) -> bool {
+    match &node.value {
+        palisade_core::Value::Map(m) => m.entries().iter().any(|e| e.key == key || holds_key(&e.value, key)),
+        palisade_core::Value::Seq(items) => items.iter().any(|n| holds_key(n, key)),
+        _ => false,
+    }
+}
+
+/// The engine skips a rule on objects without any of its trigger keys (`Rule::trigger_keys`). Called directly,
+/// without the engine, a rule with trigger keys must report only on objects holding one of them, on every
+/// fixture of every rule; and each such rule must report on some fixture, so the check is not vacuous.
+#[test]
+fn rules_report_only_on_objects_holding_their_trigger_keys() {
+    let ctx = palisade_core::CheckContext::with_pss(PssPolicy::default());
+    let gated: Vec<&'static dyn Rule> = palisade_rules::all()
+        .iter()
+        .copied()
+        .filter(|r| !r.trigger_keys().is_empty())
+        .collect();
+    assert!(gated.len() >= 10, "only {} rules have trigger keys", gated.len());
+    let mut reported: BTreeSet<&str> = BTreeSet::new();
+    let mut problems = Vec::new();
+    for folder in std::fs::read_dir(fixtures_dir()).unwrap() {
+        let dir = folder.unwrap().path();
+        for verdict in ["pass", "fail"] {
+            for path in fixture_files(&dir, verdict).into_iter().filter(|p| p.is_file()) {
+                if !matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")) {
+                    continue;
+                }
+                for (i, root) in load(&path).into_iter().enumerate() {
+                    let source = Source {
+                        file: Arc::from(path.display().to_string()),
+                        document: i + 1,
+                        base_pointer: String::new(),
+                    };
+                    let Some(obj) = K8sObject::from_node(root, source) else {
+                        continue;
+                    };
+                    for rule in &gated {
+                        if rule.check(&ctx, &obj).is_empty() {
+                            continue;
+                        }
+                        reported.insert(rule.meta().id);
+                        if !rule.trigger_keys().iter().any(|k| holds_key(&obj.root, k)) {
+                            problems.push(format!(
+                                "{} reports on {} document {} without any of {:?}",
+                                rule.meta().id,
+                                path.display(),
+                                i + 1,
+                                rule.trigger_keys()
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for rule in &gated {
+        if !reported.contains(rule.meta().id) {
+            problems.push(format!("{} reported on no fixture", rule.meta().id));
+        }
+    }
+    assert!(problems.is_empty(), "trigger keys:\n  {}", problems.join("\n  "));
+}

@@ -61,6 +61,11 @@ impl Rule for SharedProcessNamespace {
         &META
     }
 
+    /// Nothing to report without a `shareProcessNamespace` key (only a set `shareProcessNamespace` is reported).
+    fn trigger_keys(&self) -> &'static [&'static str] {
+        &["shareProcessNamespace"]
+    }
+
     fn check(&self, _ctx: &CheckContext, obj: &K8sObject) -> Vec<Violation> {
         let Some(pod) = obj.pod_spec() else {
             return Vec::new();

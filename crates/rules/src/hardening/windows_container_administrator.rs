@@ -75,6 +75,11 @@ impl Rule for WindowsContainerAdministrator {
         &META
     }
 
+    /// Nothing to report without a `runAsUserName` key (only a set `runAsUserName` is reported).
+    fn trigger_keys(&self) -> &'static [&'static str] {
+        &["runAsUserName"]
+    }
+
     fn check(&self, _ctx: &CheckContext, obj: &K8sObject) -> Vec<Violation> {
         let Some(pod) = obj.pod_spec() else {
             return Vec::new();

@@ -93,6 +93,11 @@ impl Rule for CapabilitiesBeyondBaseline {
         &META
     }
 
+    /// Nothing to report without a `add` key (only added capabilities are reported).
+    fn trigger_keys(&self) -> &'static [&'static str] {
+        &["add"]
+    }
+
     fn check(&self, _ctx: &CheckContext, obj: &K8sObject) -> Vec<Violation> {
         let Some(pod) = obj.pod_spec() else {
             return Vec::new();

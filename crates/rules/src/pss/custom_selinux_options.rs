@@ -91,6 +91,11 @@ impl Rule for CustomSelinuxOptions {
         &META
     }
 
+    /// Nothing to report without a `seLinuxOptions` key (only a set `seLinuxOptions` is reported).
+    fn trigger_keys(&self) -> &'static [&'static str] {
+        &["seLinuxOptions"]
+    }
+
     fn check(&self, ctx: &CheckContext, obj: &K8sObject) -> Vec<Violation> {
         let Some(pod) = obj.pod_spec() else {
             return Vec::new();

@@ -65,6 +65,11 @@ impl Rule for HostIpcNamespace {
         &META
     }
 
+    /// Nothing to report without a `hostIPC` key (only a set `hostIPC` is reported).
+    fn trigger_keys(&self) -> &'static [&'static str] {
+        &["hostIPC"]
+    }
+
     fn check(&self, _ctx: &CheckContext, obj: &K8sObject) -> Vec<Violation> {
         let Some(pod) = obj.pod_spec() else {
             return Vec::new();

@@ -71,6 +71,11 @@ impl Rule for HostNetworkNamespace {
         &META
     }
 
+    /// Nothing to report without a `hostNetwork` key (only a set `hostNetwork` is reported).
+    fn trigger_keys(&self) -> &'static [&'static str] {
+        &["hostNetwork"]
+    }
+
     fn check(&self, _ctx: &CheckContext, obj: &K8sObject) -> Vec<Violation> {
         let Some(pod) = obj.pod_spec() else {
             return Vec::new();

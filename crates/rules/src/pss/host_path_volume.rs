@@ -83,6 +83,11 @@ impl Rule for HostPathVolume {
         &META
     }
 
+    /// Nothing to report without a `hostPath` key (only hostPath volumes are reported).
+    fn trigger_keys(&self) -> &'static [&'static str] {
+        &["hostPath"]
+    }
+
     fn check(&self, _ctx: &CheckContext, obj: &K8sObject) -> Vec<Violation> {
         let Some(pod) = obj.pod_spec() else {
             return Vec::new();

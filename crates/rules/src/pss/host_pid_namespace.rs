@@ -72,6 +72,11 @@ impl Rule for HostPidNamespace {
         &META
     }
 
+    /// Nothing to report without a `hostPID` key (only a set `hostPID` is reported).
+    fn trigger_keys(&self) -> &'static [&'static str] {
+        &["hostPID"]
+    }
+
     fn check(&self, _ctx: &CheckContext, obj: &K8sObject) -> Vec<Violation> {
         let Some(pod) = obj.pod_spec() else {
             return Vec::new();

@@ -68,6 +68,11 @@ impl Rule for HostPort {
         &META
     }
 
+    /// Nothing to report without a `hostPort` key (only a set `hostPort` is reported).
+    fn trigger_keys(&self) -> &'static [&'static str] {
+        &["hostPort"]
+    }
+
     fn check(&self, _ctx: &CheckContext, obj: &K8sObject) -> Vec<Violation> {
         let Some(pod) = obj.pod_spec() else {
             return Vec::new();

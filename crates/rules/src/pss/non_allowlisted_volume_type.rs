@@ -121,6 +121,11 @@ impl Rule for NonAllowlistedVolumeType {
         &META
     }
 
+    /// Nothing to report without a `volumes` key (only volumes are reported).
+    fn trigger_keys(&self) -> &'static [&'static str] {
+        &["volumes"]
+    }
+
     fn check(&self, _ctx: &CheckContext, obj: &K8sObject) -> Vec<Violation> {
         let Some(pod) = obj.pod_spec() else {
             return Vec::new();

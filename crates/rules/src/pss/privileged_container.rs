@@ -76,6 +76,11 @@ impl Rule for PrivilegedContainer {
         &META
     }
 
+    /// Nothing to report without a `privileged` key (only a set `privileged` is reported).
+    fn trigger_keys(&self) -> &'static [&'static str] {
+        &["privileged"]
+    }
+
     fn check(&self, _ctx: &CheckContext, obj: &K8sObject) -> Vec<Violation> {
         let Some(pod) = obj.pod_spec() else {
             return Vec::new();

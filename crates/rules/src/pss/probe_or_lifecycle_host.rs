@@ -85,6 +85,11 @@ impl Rule for ProbeOrLifecycleHost {
         &META
     }
 
+    /// Nothing to report without a `host` key (only a probe's or lifecycle handler's `host` is reported).
+    fn trigger_keys(&self) -> &'static [&'static str] {
+        &["host"]
+    }
+
     fn check(&self, _ctx: &CheckContext, obj: &K8sObject) -> Vec<Violation> {
         let Some(pod) = obj.pod_spec() else {
             return Vec::new();

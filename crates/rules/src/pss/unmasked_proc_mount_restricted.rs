@@ -73,6 +73,11 @@ impl Rule for UnmaskedProcMountRestricted {
         &META
     }
 
+    /// Nothing to report without a `procMount` key (only a set `procMount` is reported).
+    fn trigger_keys(&self) -> &'static [&'static str] {
+        &["procMount"]
+    }
+
     fn check(&self, _ctx: &CheckContext, obj: &K8sObject) -> Vec<Violation> {
         let Some(pod) = obj.pod_spec() else {
             return Vec::new();

@@ -109,6 +109,11 @@ impl Rule for UnsafeSysctls {
         &META
     }
 
+    /// Nothing to report without a `sysctls` key (only a set `sysctls` is reported).
+    fn trigger_keys(&self) -> &'static [&'static str] {
+        &["sysctls"]
+    }
+
     fn check(&self, ctx: &CheckContext, obj: &K8sObject) -> Vec<Violation> {
         let Some(pod) = obj.pod_spec() else {
             return Vec::new();

@@ -70,6 +70,11 @@ impl Rule for WindowsHostProcess {
         &META
     }
 
+    /// Nothing to report without a `hostProcess` key (only a set `hostProcess` is reported).
+    fn trigger_keys(&self) -> &'static [&'static str] {
+        &["hostProcess"]
+    }
+
     fn check(&self, _ctx: &CheckContext, obj: &K8sObject) -> Vec<Violation> {
         let Some(pod) = obj.pod_spec() else {
             return Vec::new();
