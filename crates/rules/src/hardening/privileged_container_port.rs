@@ -60,6 +60,11 @@ impl Rule for PrivilegedContainerPort {
         &META
     }
 
+    /// Nothing to report without a `containerPort` key (only declared container ports are reported).
+    fn trigger_keys(&self) -> &'static [&'static str] {
+        &["containerPort"]
+    }
+
     fn check(&self, _ctx: &CheckContext, obj: &K8sObject) -> Vec<Violation> {
         let Some(pod) = obj.pod_spec() else {
             return Vec::new();

@@ -65,6 +65,11 @@ impl Rule for RootGroupId {
         &META
     }
 
+    /// Nothing to report without a `runAsGroup` or `fsGroup` or `supplementalGroups` key (only group IDs that are set are reported).
+    fn trigger_keys(&self) -> &'static [&'static str] {
+        &["runAsGroup", "fsGroup", "supplementalGroups"]
+    }
+
     fn check(&self, _ctx: &CheckContext, obj: &K8sObject) -> Vec<Violation> {
         let Some(pod) = obj.pod_spec() else {
             return Vec::new();

@@ -92,6 +92,11 @@ impl Rule for AppArmorProfileOverridden {
         &META
     }
 
+    /// Nothing to report without a `appArmorProfile` or `annotations` key (only a set `appArmorProfile` or an AppArmor annotation is reported).
+    fn trigger_keys(&self) -> &'static [&'static str] {
+        &["appArmorProfile", "annotations"]
+    }
+
     fn check(&self, _ctx: &CheckContext, obj: &K8sObject) -> Vec<Violation> {
         let Some(pod) = obj.pod_spec() else {
             return Vec::new();

@@ -67,6 +67,11 @@ impl Rule for RunAsRootUser {
         &META
     }
 
+    /// Nothing to report without a `runAsUser` key (only a set `runAsUser: 0` is reported).
+    fn trigger_keys(&self) -> &'static [&'static str] {
+        &["runAsUser"]
+    }
+
     fn check(&self, ctx: &CheckContext, obj: &K8sObject) -> Vec<Violation> {
         let Some(pod) = obj.pod_spec() else {
             return Vec::new();

@@ -87,6 +87,11 @@ impl Rule for SeccompUnconfined {
         &META
     }
 
+    /// Nothing to report without a `seccompProfile` or `annotations` key (only a set `seccompProfile` or a seccomp annotation is reported).
+    fn trigger_keys(&self) -> &'static [&'static str] {
+        &["seccompProfile", "annotations"]
+    }
+
     fn check(&self, ctx: &CheckContext, obj: &K8sObject) -> Vec<Violation> {
         let Some(pod) = obj.pod_spec() else {
             return Vec::new();

@@ -219,6 +219,12 @@ impl Rule for CredentialInConfigmapOrAnnotation {
         &META
     }
 
+    /// Nothing to report without a `data`, `binaryData` or `annotations` key (only ConfigMap data and annotations
+    /// are read).
+    fn trigger_keys(&self) -> &'static [&'static str] {
+        &["data", "binaryData", "annotations"]
+    }
+
     fn check(&self, _ctx: &CheckContext, obj: &K8sObject) -> Vec<Violation> {
         let mut out = Vec::new();
         if obj.id.kind == "ConfigMap" {

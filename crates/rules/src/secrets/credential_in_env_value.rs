@@ -88,6 +88,11 @@ impl Rule for CredentialInEnvValue {
         &META
     }
 
+    /// Nothing to report without a `value` key (only literal `env[].value` strings are read).
+    fn trigger_keys(&self) -> &'static [&'static str] {
+        &["value"]
+    }
+
     fn check(&self, _ctx: &CheckContext, obj: &K8sObject) -> Vec<Violation> {
         let Some(pod) = obj.pod_spec() else {
             return Vec::new();

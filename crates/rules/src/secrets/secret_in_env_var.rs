@@ -77,6 +77,11 @@ impl Rule for SecretInEnvVar {
         &META
     }
 
+    /// Nothing to report without a `secretKeyRef` or `secretRef` key (only `valueFrom.secretKeyRef` and `envFrom[].secretRef` are reported).
+    fn trigger_keys(&self) -> &'static [&'static str] {
+        &["secretKeyRef", "secretRef"]
+    }
+
     fn check(&self, _ctx: &CheckContext, obj: &K8sObject) -> Vec<Violation> {
         let Some(pod) = obj.pod_spec() else {
             return Vec::new();
