@@ -360,7 +360,7 @@ impl<'de> serde::de::Visitor<'de> for NodeSeed {
 
 /// Escapes one JSON Pointer reference token (RFC 6901).
 pub fn escape_pointer_token(token: &str) -> std::borrow::Cow<'_, str> {
-    if token.contains(['~', '/']) {
+    if token.bytes().any(|b| b == b'~' || b == b'/') {
         std::borrow::Cow::Owned(token.replace('~', "~0").replace('/', "~1"))
     } else {
         std::borrow::Cow::Borrowed(token)

@@ -350,7 +350,7 @@ impl<'a> Pointer<'a> {
         match u32::try_from(index) {
             Ok(i) => self.push_token(Token::Index(i)),
             Err(_) => {
-                let mut s = self.to_string();
+                let mut s = self.render();
                 s.push('/');
                 s.push_str(&index.to_string());
                 *self = Self::owned(s);
@@ -367,7 +367,7 @@ impl<'a> Pointer<'a> {
 
     fn push_token(&mut self, token: Token<'a>) {
         if self.len == INLINE_TOKENS {
-            self.base = PointerBase::Owned(self.to_string());
+            self.base = PointerBase::Owned(self.render());
             self.len = 0;
         }
         if let Some(slot) = self.tokens.get_mut(self.len) {
@@ -397,20 +397,80 @@ impl<'a> Pointer<'a> {
     }
 }
 
-impl std::fmt::Display for Pointer<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl Pointer<'_> {
+    /// Sends the pointer to `out` piece by piece: no formatting machinery, and integers written by hand
+    /// (pointers are rendered for every finding).
+    fn write_pieces<E>(&self, mut out: impl FnMut(&str) -> Result<(), E>) -> Result<(), E> {
+        let mut digits = [0u8; 10];
         match &self.base {
-            PointerBase::Str(s) => f.write_str(s)?,
-            PointerBase::Owned(s) => f.write_str(s)?,
-            PointerBase::Container(spec, kind, index) => write!(f, "{spec}/{}/{index}", kind.field())?,
+            PointerBase::Str(s) => out(s)?,
+            PointerBase::Owned(s) => out(s)?,
+            PointerBase::Container(spec, kind, index) => {
+                out(spec)?;
+                out("/")?;
+                out(kind.field())?;
+                out("/")?;
+                out(decimal(*index, &mut digits))?;
+            }
         }
         for t in self.tokens.iter().take(self.len) {
+            out("/")?;
             match t {
-                Token::Key(k) => write!(f, "/{}", escape_pointer_token(k))?,
-                Token::Index(i) => write!(f, "/{i}")?,
+                Token::Key(k) => out(&escape_pointer_token(k))?,
+                Token::Index(i) => out(decimal(*i, &mut digits))?,
             }
         }
         Ok(())
+    }
+
+    /// The rendered length (escapes counted as one byte each: a capacity hint).
+    fn len_hint(&self) -> usize {
+        let base = match &self.base {
+            PointerBase::Str(s) => s.len(),
+            PointerBase::Owned(s) => s.len(),
+            PointerBase::Container(spec, kind, _) => spec.len() + kind.field().len() + 12,
+        };
+        base + self
+            .tokens
+            .iter()
+            .take(self.len)
+            .map(|t| match t {
+                Token::Key(k) => k.len() + 1,
+                Token::Index(_) => 11,
+            })
+            .sum::<usize>()
+    }
+
+    fn render(&self) -> String {
+        let mut s = String::with_capacity(self.len_hint());
+        let _ = self.write_pieces(|piece| {
+            s.push_str(piece);
+            Ok::<(), std::convert::Infallible>(())
+        });
+        s
+    }
+}
+
+/// `n` in decimal, written into the end of `buf`.
+fn decimal(mut n: u32, buf: &mut [u8; 10]) -> &str {
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        if let Some(d) = buf.get_mut(at) {
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || at == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    buf.get(at..).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or("")
+}
+
+impl std::fmt::Display for Pointer<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.write_pieces(|piece| f.write_str(piece))
     }
 }
 
@@ -418,14 +478,14 @@ impl From<Pointer<'_>> for String {
     fn from(p: Pointer<'_>) -> String {
         match p.base {
             PointerBase::Owned(s) if p.len == 0 => s,
-            _ => p.to_string(),
+            _ => p.render(),
         }
     }
 }
 
 impl From<&Pointer<'_>> for String {
     fn from(p: &Pointer<'_>) -> String {
-        p.to_string()
+        p.render()
     }
 }
 
@@ -594,6 +654,20 @@ mod tests {
         p.push_index(3);
         assert_eq!(p.to_string(), "/spec/a~1b~0c/3");
         assert_eq!(String::from(p.join(&["x"])), "/spec/a~1b~0c/3/x");
+    }
+
+    #[test]
+    fn indices_render_in_decimal_by_display_and_into_string_alike() {
+        for i in [0usize, 7, 10, 99, 100, 4_294_967_295, 4_294_967_296] {
+            let p = Pointer::new("/spec/containers").index(i).join(&["ports"]).index(i % 13);
+            let expected = format!("/spec/containers/{i}/ports/{}", i % 13);
+            assert_eq!(p.to_string(), expected);
+            assert_eq!(String::from(&p), expected);
+            assert_eq!(String::from(p), expected);
+        }
+        let mut buf = [0u8; 10];
+        assert_eq!(decimal(u32::MAX, &mut buf), "4294967295");
+        assert_eq!(decimal(0, &mut buf), "0");
     }
 
     #[test]
