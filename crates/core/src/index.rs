@@ -235,12 +235,16 @@ pub struct ScanIndex {
     pub aks: crate::aks::AksInputs,
     /// Positions in `objects` by (kind, namespace), built on first lookup (rules call the lookups once per
     /// workload, so a linear search would make cross-object rules quadratic).
-    by_kind_ns: std::sync::OnceLock<std::collections::HashMap<(String, String), Vec<usize>>>,
+    by_kind_ns: std::sync::OnceLock<Nested<Vec<usize>>>,
     /// Positions in `objects` by kind, built on first lookup.
     by_kind: std::sync::OnceLock<std::collections::HashMap<String, Vec<usize>>>,
     /// (kind, namespace, name) of every workload, built on first lookup.
-    workload_keys: std::sync::OnceLock<std::collections::HashSet<(String, String, String)>>,
+    workload_keys: std::sync::OnceLock<Nested<std::collections::HashSet<String>>>,
 }
+
+/// A map by kind, then namespace: looked up with borrowed strings (rules look up once per workload, and building
+/// two owned keys for each lookup cost more than the lookup).
+type Nested<T> = std::collections::HashMap<String, std::collections::HashMap<String, T>>;
 
 /// Kinds that are cluster-scoped (never counted as using a namespace).
 const CLUSTER_SCOPED: &[&str] = &[
@@ -318,18 +322,22 @@ impl ScanIndex {
 
     fn positions(&self, kind: &str, ns: &str) -> &[usize] {
         let map = self.by_kind_ns.get_or_init(|| {
-            let mut map: std::collections::HashMap<(String, String), Vec<usize>> = std::collections::HashMap::new();
+            let mut map: Nested<Vec<usize>> = Nested::new();
             for (i, o) in self.objects.iter().enumerate() {
                 let ns = match o.id.kind.as_str() {
                     // Namespaces are filed under their own name, so `namespace_object` is a lookup too.
-                    "Namespace" => o.id.name.clone().unwrap_or_default(),
-                    _ => o.id.namespace.clone().unwrap_or_else(|| "default".to_string()),
+                    "Namespace" => o.id.name.as_deref().unwrap_or_default(),
+                    _ => o.id.namespace.as_deref().unwrap_or("default"),
                 };
-                map.entry((o.id.kind.clone(), ns)).or_default().push(i);
+                map.entry(o.id.kind.clone())
+                    .or_default()
+                    .entry(ns.to_string())
+                    .or_default()
+                    .push(i);
             }
             map
         });
-        map.get(&(kind.to_string(), ns.to_string())).map_or(&[], Vec::as_slice)
+        map.get(kind).and_then(|by_ns| by_ns.get(ns)).map_or(&[], Vec::as_slice)
     }
 
     /// Retained objects of `kind` in namespace `ns` (objects without a namespace count as `default`).
@@ -350,21 +358,26 @@ impl ScanIndex {
             return false;
         }
         let keys = self.workload_keys.get_or_init(|| {
-            self.workloads
-                .iter()
-                .filter_map(|w| {
-                    Some((
-                        w.object.id.kind.clone(),
-                        w.namespace().to_string(),
-                        w.object.id.name.clone()?,
-                    ))
-                })
-                .collect()
+            let mut keys: Nested<std::collections::HashSet<String>> = Nested::new();
+            for w in &self.workloads {
+                if let Some(name) = &w.object.id.name {
+                    keys.entry(w.object.id.kind.clone())
+                        .or_default()
+                        .entry(w.namespace().to_string())
+                        .or_default()
+                        .insert(name.clone());
+                }
+            }
+            keys
         });
-        let ns = w.namespace().to_string();
-        w.owners
-            .iter()
-            .any(|o| o.controller && keys.contains(&(o.kind.clone(), ns.clone(), o.name.clone())))
+        let ns = w.namespace();
+        w.owners.iter().any(|o| {
+            o.controller
+                && keys
+                    .get(o.kind.as_str())
+                    .and_then(|by_ns| by_ns.get(ns))
+                    .is_some_and(|names| names.contains(o.name.as_str()))
+        })
     }
 
     /// The scanned Namespace object named `ns`.

@@ -67,6 +67,10 @@ impl Rule for NetworkPoliciesWithoutEngine {
     }
 
     fn check_index(&self, _params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
+        // Only a scanned cluster can be reported (nothing to do for manifests alone).
+        if clusters(index).is_empty() {
+            return;
+        }
         let policies: Vec<String> = index
             .of_kind("NetworkPolicy")
             .map(|o| {

@@ -66,6 +66,10 @@ impl Rule for PodSecurityNotEnforced {
 
     fn check_index(&self, _params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
         const ENFORCE: &str = "pod-security.kubernetes.io/enforce";
+        // Only a scanned cluster can be reported (nothing to do for manifests alone).
+        if clusters(index).is_empty() {
+            return;
+        }
         let mut unlabelled: Vec<String> = Vec::new();
         let mut unknown: Vec<String> = Vec::new();
         for w in &index.workloads {

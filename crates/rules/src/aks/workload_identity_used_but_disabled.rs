@@ -63,6 +63,10 @@ impl Rule for WorkloadIdentityUsedButDisabled {
     fn check_index(&self, _params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
         const LABEL: &str = "azure.workload.identity/use";
         const ANNOTATION: &str = "azure.workload.identity/client-id";
+        // Only a scanned cluster can be reported (nothing to do for manifests alone).
+        if clusters(index).is_empty() {
+            return;
+        }
         let mut users: Vec<String> = index
             .workloads
             .iter()

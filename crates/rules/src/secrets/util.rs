@@ -127,17 +127,40 @@ fn names_a_secret(name: &str) -> bool {
     with_ascii_lowercase(name, lower_names_a_secret)
 }
 
-/// [`names_a_secret`] of an already lower-case name.
+/// [`names_a_secret`] of an already lower-case name: whether it contains `password`, `passwd`, `pwd`, `secret`,
+/// `token`, `credential`, `bearer`, `api[_-]?key`, `access[_-]?key`, `client[_-]?secret` or `private[_-]?key`,
+/// or is an `azure_..key` name. One pass over the name, looking only where a word's first letter is (every env
+/// var, ConfigMap key and annotation name goes through here).
 fn lower_names_a_secret(n: &str) -> bool {
-    ["password", "passwd", "pwd", "secret", "token", "credential", "bearer"]
-        .iter()
-        .any(|w| has(n, w))
-        || contains_joined(n, "api", "key")
-        || contains_joined(n, "access", "key")
-        || contains_joined(n, "client", "secret")
-        || contains_joined(n, "private", "key")
-        || (n.starts_with("azure_") && n.ends_with("key") && n.len() >= "azure_".len() + 1 + "key".len())
-        || n == "aws_secret_access_key"
+    let b = n.as_bytes();
+    // `word` at `rest`'s start, then optionally `_` or `-`, then `then`.
+    let joined = |rest: &[u8], word: &[u8], then: &[u8]| {
+        let after = rest.get(word.len()..).unwrap_or_default();
+        let after = match after.first() {
+            Some(b'_' | b'-') => after.get(1..).unwrap_or_default(),
+            _ => after,
+        };
+        rest.starts_with(word) && after.starts_with(then)
+    };
+    let found = (0..b.len()).any(|i| {
+        let rest = b.get(i..).unwrap_or_default();
+        match rest.first() {
+            Some(b'p') => {
+                rest.starts_with(b"password")
+                    || rest.starts_with(b"passwd")
+                    || rest.starts_with(b"pwd")
+                    || joined(rest, b"private", b"key")
+            }
+            Some(b's') => rest.starts_with(b"secret"),
+            Some(b't') => rest.starts_with(b"token"),
+            Some(b'c') => rest.starts_with(b"credential"),
+            Some(b'b') => rest.starts_with(b"bearer"),
+            Some(b'a') => joined(rest, b"api", b"key") || joined(rest, b"access", b"key"),
+            _ => false,
+        }
+    });
+    // `client[_-]?secret` and `aws_secret_access_key` contain `secret`, found above.
+    found || (n.starts_with("azure_") && n.ends_with("key") && n.len() >= "azure_".len() + 1 + "key".len())
 }
 
 /// Last words of names that hold a reference or a setting rather than the secret itself.
@@ -564,6 +587,75 @@ pub(crate) fn decode_base64(text: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The catalogue's expression as written, searched word by word: what `lower_names_a_secret` must agree with.
+    fn names_a_secret_by_search(n: &str) -> bool {
+        ["password", "passwd", "pwd", "secret", "token", "credential", "bearer"]
+            .iter()
+            .any(|w| n.contains(w))
+            || [
+                ("api", "key"),
+                ("access", "key"),
+                ("client", "secret"),
+                ("private", "key"),
+            ]
+            .iter()
+            .any(|(a, b)| {
+                [format!("{a}{b}"), format!("{a}_{b}"), format!("{a}-{b}")]
+                    .iter()
+                    .any(|j| n.contains(j.as_str()))
+            })
+            || (n.starts_with("azure_") && n.ends_with("key") && n.len() >= "azure_".len() + 1 + "key".len())
+            || n == "aws_secret_access_key"
+    }
+
+    #[test]
+    fn one_pass_name_check_agrees_with_searching_each_word() {
+        let pieces = [
+            "",
+            "api",
+            "key",
+            "apikey",
+            "access",
+            "client",
+            "secret",
+            "secre",
+            "private",
+            "pass",
+            "password",
+            "passwd",
+            "pwd",
+            "pw",
+            "token",
+            "tok",
+            "credential",
+            "cred",
+            "bearer",
+            "azure",
+            "azure_",
+            "aws",
+            "db",
+            "user",
+            "_",
+            "-",
+            "x",
+            "k",
+            "acc",
+            "ess",
+            "ap",
+        ];
+        let mut checked = 0;
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let name = format!("{a}{b}{c}");
+                    assert_eq!(lower_names_a_secret(&name), names_a_secret_by_search(&name), "{name:?}");
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, pieces.len().pow(3));
+    }
 
     #[test]
     fn match_starts_is_match_indices() {
