@@ -2,7 +2,9 @@
 
 use super::util::{describe, has_policy_type, policy_selects, runs_pods, seq, workload_location, Cidr, Direction};
 use palisade_core::object::locate;
-use palisade_core::{IndexOutput, K8sObject, Node, Params, Pos, Rule, RuleMeta, ScanIndex, Severity, Status, Target};
+use palisade_core::{
+    IndexOutput, K8sObject, Node, Params, Pos, Rule, RuleMeta, ScanIndex, Severity, Status, Target, Workload,
+};
 use std::net::Ipv4Addr;
 
 /// The Azure Instance Metadata Service (and the IMDS-compatible endpoint every cloud uses).
@@ -157,6 +159,14 @@ impl Rule for ImdsEgressNotBlocked {
             .collect();
         namespaces.sort_unstable();
         namespaces.dedup();
+        // The workloads of those namespaces, gathered in one pass (scan order kept within each).
+        let mut workloads: std::collections::HashMap<&str, Vec<&Workload>> =
+            namespaces.iter().map(|ns| (*ns, Vec::new())).collect();
+        for w in &index.workloads {
+            if let Some(list) = workloads.get_mut(w.namespace()) {
+                list.push(w);
+            }
+        }
         for ns in namespaces {
             let egress: Vec<&K8sObject> = index
                 .in_namespace("NetworkPolicy", ns)
@@ -177,7 +187,7 @@ impl Rule for ImdsEgressNotBlocked {
                     }
                 }
             }
-            for w in index.workloads.iter().filter(|w| w.namespace() == ns) {
+            for w in workloads.get(ns).map_or(&[][..], Vec::as_slice) {
                 if !runs_pods(w)
                     || index.controlled_by_scanned(w)
                     || egress.iter().any(|np| policy_selects(np, &w.pod_labels))
