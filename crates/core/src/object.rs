@@ -398,10 +398,10 @@ impl<'a> Pointer<'a> {
 }
 
 impl Pointer<'_> {
-    /// Sends the pointer to `out` piece by piece: no formatting machinery, and integers written by hand
-    /// (pointers are rendered for every finding).
+    /// Sends the pointer to `out` piece by piece: no formatting machinery, integers through `itoa` (pointers are
+    /// rendered for every finding).
     fn write_pieces<E>(&self, mut out: impl FnMut(&str) -> Result<(), E>) -> Result<(), E> {
-        let mut digits = [0u8; 10];
+        let mut digits = itoa::Buffer::new();
         match &self.base {
             PointerBase::Str(s) => out(s)?,
             PointerBase::Owned(s) => out(s)?,
@@ -410,14 +410,14 @@ impl Pointer<'_> {
                 out("/")?;
                 out(kind.field())?;
                 out("/")?;
-                out(decimal(*index, &mut digits))?;
+                out(digits.format(*index))?;
             }
         }
         for t in self.tokens.iter().take(self.len) {
             out("/")?;
             match t {
                 Token::Key(k) => out(&escape_pointer_token(k))?,
-                Token::Index(i) => out(decimal(*i, &mut digits))?,
+                Token::Index(i) => out(digits.format(*i))?,
             }
         }
         Ok(())
@@ -449,23 +449,6 @@ impl Pointer<'_> {
         });
         s
     }
-}
-
-/// `n` in decimal, written into the end of `buf`.
-fn decimal(mut n: u32, buf: &mut [u8; 10]) -> &str {
-    let mut at = buf.len();
-    loop {
-        at -= 1;
-        if let Some(d) = buf.get_mut(at) {
-            *d = b'0' + (n % 10) as u8;
-        }
-        n /= 10;
-        if n == 0 || at == 0 {
-            break;
-        }
-    }
-    // Only ASCII digits were written.
-    buf.get(at..).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or("")
 }
 
 impl std::fmt::Display for Pointer<'_> {
@@ -665,9 +648,6 @@ mod tests {
             assert_eq!(String::from(&p), expected);
             assert_eq!(String::from(p), expected);
         }
-        let mut buf = [0u8; 10];
-        assert_eq!(decimal(u32::MAX, &mut buf), "4294967295");
-        assert_eq!(decimal(0, &mut buf), "0");
     }
 
     #[test]
