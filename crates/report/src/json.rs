@@ -363,15 +363,17 @@ fn write_opt_str(w: &mut impl std::io::Write, s: Option<&str>) -> std::io::Resul
     }
 }
 
-/// Whether any of the eight bytes in `x` is a control character (below 0x20), `"` or `\\`.
+/// The high bit of each of the eight bytes of `x` (read little-endian) that is a control character (below 0x20),
+/// `"` or `\\`. Only the lowest set bit is exact (a borrow may mark bytes above a match), which is all
+/// [`write_str`] uses: it says where the first byte to escape is.
 #[inline]
-fn needs_escape(x: u64) -> bool {
+fn escape_mask(x: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
     // Bytes below 0x20 (a byte with its high bit set is never below 0x20: `!x` masks it out).
     let control = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
-    control | has_zero(x ^ (ONES * u64::from(b'"'))) | has_zero(x ^ (ONES * u64::from(b'\\'))) != 0
+    control | has_zero(x ^ (ONES * u64::from(b'"'))) | has_zero(x ^ (ONES * u64::from(b'\\')))
 }
 
 /// Writes `s` as a JSON string exactly as serde_json does: `"` and `\\` escaped, control characters as `\b`,
@@ -382,14 +384,16 @@ fn write_str(w: &mut impl std::io::Write, s: &str) -> std::io::Result<()> {
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
-        // Skip eight clean bytes at a time.
+        // Skip eight clean bytes at a time, or straight to the first byte to escape among them.
         if let Some(chunk) = bytes.get(i..i + 8) {
             let mut word = [0u8; 8];
             word.copy_from_slice(chunk);
-            if !needs_escape(u64::from_le_bytes(word)) {
+            let mask = escape_mask(u64::from_le_bytes(word));
+            if mask == 0 {
                 i += 8;
                 continue;
             }
+            i += (mask.trailing_zeros() / 8) as usize;
         }
         let b = bytes.get(i).copied().unwrap_or(0);
         let escaped: &[u8] = match b {
@@ -565,6 +569,13 @@ mod tests {
                 "\t\r",
             ] {
                 samples.push(format!("{}{special}{}", "a".repeat(pad), "b".repeat(pad % 5)));
+            }
+        }
+        // Several bytes to escape in one eight-byte step (a borrow from one may mark the bytes above it), next to
+        // multi-byte characters.
+        for pad in 0..9 {
+            for run in ["\u{1}\"x\u{e9}\"\\\u{0}", "\"\"", "\u{0}\u{1f} \\", "\u{e9}\"\u{1F600}\n\"a"] {
+                samples.push(format!("{}{run}{}", "a".repeat(pad), "c".repeat(8 - pad)));
             }
         }
         samples.push(String::new());
