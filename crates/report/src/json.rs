@@ -574,7 +574,12 @@ mod tests {
         // Several bytes to escape in one eight-byte step (a borrow from one may mark the bytes above it), next to
         // multi-byte characters.
         for pad in 0..9 {
-            for run in ["\u{1}\"x\u{e9}\"\\\u{0}", "\"\"", "\u{0}\u{1f} \\", "\u{e9}\"\u{1F600}\n\"a"] {
+            for run in [
+                "\u{1}\"x\u{e9}\"\\\u{0}",
+                "\"\"",
+                "\u{0}\u{1f} \\",
+                "\u{e9}\"\u{1F600}\n\"a",
+            ] {
                 samples.push(format!("{}{run}{}", "a".repeat(pad), "c".repeat(8 - pad)));
             }
         }
