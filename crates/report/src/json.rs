@@ -217,21 +217,61 @@ fn pretty_at_depth_1<T: Serialize + ?Sized>(w: &mut impl std::io::Write, value: 
     serde_json::to_writer_pretty(&mut Indented(w), value).map_err(std::io::Error::other)
 }
 
+/// Findings rendered per task when a report is rendered in parallel (a multiple of four, the fingerprint lanes).
+const CHUNK: usize = 1024;
+
 /// `findings` at depth 1 of the report, as serde_json's pretty printer writes a list of the findings' fields,
-/// `fingerprint` and `controls`. Written by hand because it is most of a large report's bytes: strings are escaped by [`write_str`], which copies runs
-/// that need no escaping eight bytes at a time. The tests hold it to serde's output (`*_match_the_flattened_rendering`,
-/// `strings_are_escaped_as_serde_json_escapes_them`).
+/// `fingerprint` and `controls`. Written by hand because it is most of a large report's bytes: strings are escaped
+/// by [`write_str`], which copies runs that need no escaping eight bytes at a time. The tests hold it to serde's
+/// output (`*_match_the_flattened_rendering`, `strings_are_escaped_as_serde_json_escapes_them`).
+///
+/// Past one chunk, chunks of [`CHUNK`] findings are rendered on the scan's thread pool into their own buffers, a
+/// window of two per thread at a time, and written in order: the bytes are those of a serial rendering (each
+/// chunk renders exactly what the serial loop would for its findings; `chunked_rendering_is_the_serial_one`),
+/// the wall time of a large report is divided by the threads, and at most one window of text is held in memory.
 fn write_findings(w: &mut impl std::io::Write, findings: &FindingsOut) -> std::io::Result<()> {
-    if findings.findings.is_empty() {
+    use rayon::prelude::*;
+    let all = findings.findings;
+    if all.is_empty() {
         return w.write_all(b"[]");
     }
+    w.write_all(b"[")?;
+    if all.len() <= CHUNK {
+        write_chunk(w, findings, 0, all.len())?;
+    } else {
+        let window = CHUNK * 2 * rayon::current_num_threads().max(1);
+        let mut start = 0;
+        while start < all.len() {
+            let end = all.len().min(start + window);
+            let bufs: Vec<std::io::Result<Vec<u8>>> = (start..end)
+                .step_by(CHUNK)
+                .collect::<Vec<_>>()
+                .into_par_iter()
+                .map(|from| {
+                    let mut buf = Vec::with_capacity(CHUNK * 1024);
+                    write_chunk(&mut buf, findings, from, end.min(from + CHUNK)).map(|()| buf)
+                })
+                .collect();
+            for buf in bufs {
+                w.write_all(&buf?)?;
+            }
+            start = end;
+        }
+    }
+    w.write_all(b"\n  ]")
+}
+
+/// The findings `from..to` (indices into the whole list) as [`write_findings`] writes them, each with the
+/// separator before it.
+fn write_chunk(w: &mut impl std::io::Write, findings: &FindingsOut, from: usize, to: usize) -> std::io::Result<()> {
+    let chunk = findings.findings.get(from..to).unwrap_or_default();
     let mut parts = Fragments::default();
     let mut lanes = fingerprint::Lanes::default();
     let mut hexes = lanes.hex_of(&[]);
-    w.write_all(b"[")?;
-    for (i, f) in findings.findings.iter().enumerate() {
-        if i % 4 == 0 {
-            hexes = lanes.hex_of(findings.findings.get(i..).unwrap_or_default());
+    for (k, f) in chunk.iter().enumerate() {
+        let i = from + k;
+        if k % 4 == 0 {
+            hexes = lanes.hex_of(chunk.get(k..).unwrap_or_default());
         }
         w.write_all(if i == 0 { b"\n    {" } else { b",\n    {" })?;
         w.write_all(parts.head(f))?;
@@ -251,7 +291,7 @@ fn write_findings(w: &mut impl std::io::Write, findings: &FindingsOut) -> std::i
         w.write_all(b",\n        \"pointer\": ")?;
         write_str(w, &l.pointer)?;
         w.write_all(b"\n      },\n      \"fingerprint\": \"")?;
-        let hex = hexes.get(i % 4).copied().unwrap_or_else(|| fingerprint::hex_of(f));
+        let hex = hexes.get(k % 4).copied().unwrap_or_else(|| fingerprint::hex_of(f));
         w.write_all(hex.as_str().as_bytes())?;
         w.write_all(b"\"")?;
         if let Some(controls) = &findings.controls {
@@ -269,7 +309,7 @@ fn write_findings(w: &mut impl std::io::Write, findings: &FindingsOut) -> std::i
         }
         w.write_all(b"\n    }")?;
     }
-    w.write_all(b"\n  ]")
+    Ok(())
 }
 
 /// The parts of a finding's JSON that many findings share, rendered once: the rule's ID and name, its
@@ -642,6 +682,57 @@ mod tests {
         };
         let report = Report::new(&result, "1.2.3");
         assert_eq!(render_report(&report), flattened(&report));
+    }
+
+    /// Past one chunk the findings are rendered in parallel chunks and windows: the text is serde's, byte for
+    /// byte, for counts around every chunk and window boundary, with objects and files that run across chunk
+    /// boundaries and with controls (indexed by the finding's place in the whole list).
+    #[test]
+    fn chunked_rendering_is_the_serial_one() {
+        let window = CHUNK * 2 * rayon::current_num_threads().max(1);
+        for n in [
+            CHUNK,
+            CHUNK + 1,
+            2 * CHUNK + 3,
+            window,
+            window + 5,
+            2 * window + CHUNK - 1,
+        ] {
+            let mut findings = Vec::with_capacity(n);
+            let mut object = std::sync::Arc::new(ObjectRef {
+                api_version: "v1".into(),
+                kind: "Pod".into(),
+                namespace: Some("ns".into()),
+                name: Some("p0".into()),
+            });
+            for i in 0..n {
+                // A new object every 700 findings, so objects straddle chunk boundaries.
+                if i % 700 == 0 {
+                    object = std::sync::Arc::new(ObjectRef {
+                        name: Some(format!("p{i}\"q")),
+                        ..(*object).clone()
+                    });
+                }
+                let line = u32::try_from(i).unwrap();
+                let mut f = finding(
+                    ["K8S-001", "K8S-002", "NET-001"][i % 3],
+                    Some("ns"),
+                    &format!("container \"c{}\" at {i}", i % 7),
+                    line,
+                );
+                f.object = object.clone();
+                f.location.file = format!("f{}.yaml", i / 900).into();
+                findings.push(f);
+            }
+            let result = ScanResult {
+                findings,
+                ..ScanResult::default()
+            };
+            let mut report = Report::new(&result, "1.2.3");
+            assert_eq!(render_report(&report), flattened(&report), "{n} findings");
+            report.framework = crate::frameworks::FRAMEWORKS.first();
+            assert_eq!(render_report(&report), flattened(&report), "{n} findings with controls");
+        }
     }
 
     #[test]
