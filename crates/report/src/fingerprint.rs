@@ -182,10 +182,12 @@ impl Feed for Vec<u8> {
 fn feed_parts(p: &Parts<'_>, h: &mut impl Feed) {
     h.bytes(p.rule.as_bytes());
     h.byte(0);
-    // `\\` read as `/`; the runs between are fed whole (found with memchr: most paths have none).
+    // `\\` read as `/`; the runs between are fed whole. Separators here and in the message are found with the
+    // portable word-at-a-time search: these strings are short, and the vector search's dispatch and set-up per
+    // call cost more time than the search (its instruction count hid that).
     let file = strip_dot_slashes(p.file).as_bytes();
     let mut start = 0;
-    for i in memchr::memchr_iter(b'\\', file) {
+    for i in memchr::arch::all::memchr::One::new(b'\\').iter(file) {
         h.bytes(file.get(start..i).unwrap_or_default());
         h.byte(b'/');
         start = i + 1;
@@ -198,21 +200,25 @@ fn feed_parts(p: &Parts<'_>, h: &mut impl Feed) {
     h.byte(0);
     h.bytes(p.name.as_bytes());
     h.byte(0);
-    // The pointer's shape (as `pointer_shape`), then the quoted names (as `quoted_names`), their separators found
-    // with memchr: `split` set up a searcher for each piece, which cost more than the hashing.
+    // The pointer's shape (as `pointer_shape`): one pass finds the separators and whether each token is all
+    // digits (an array index, fed as `*`).
     let pointer = p.pointer.as_bytes();
-    let mut start = 0;
-    for i in memchr::memchr_iter(b'/', pointer) {
-        shape_token(pointer.get(start..i).unwrap_or_default(), h);
-        h.byte(b'/');
-        start = i + 1;
+    let (mut start, mut digits) = (0, true);
+    for (i, &b) in pointer.iter().enumerate() {
+        if b == b'/' {
+            shape_token(pointer.get(start..i).unwrap_or_default(), digits, h);
+            h.byte(b'/');
+            (start, digits) = (i + 1, true);
+        } else if !b.is_ascii_digit() {
+            digits = false;
+        }
     }
-    shape_token(pointer.get(start..).unwrap_or_default(), h);
+    shape_token(pointer.get(start..).unwrap_or_default(), digits, h);
     h.byte(0);
-    // Every other piece between `"`s (an unclosed last one included), joined by `"`; the quotes found with memchr.
+    // Every other piece between `"`s (an unclosed last one included), joined by `"` (as `quoted_names`).
     let message = p.message.as_bytes();
     let (mut inside, mut seen, mut start) = (false, false, 0);
-    for i in memchr::memchr_iter(b'"', message) {
+    for i in memchr::arch::all::memchr::One::new(b'"').iter(message) {
         if inside {
             h.bytes(message.get(start..i).unwrap_or_default());
         } else {
@@ -229,10 +235,10 @@ fn feed_parts(p: &Parts<'_>, h: &mut impl Feed) {
     }
 }
 
-/// A pointer token as the shape has it: `*` for an array index, else itself.
+/// A pointer token as the shape has it: `*` for an array index (non-empty, all digits), else itself.
 #[inline]
-fn shape_token(token: &[u8], h: &mut impl Feed) {
-    if !token.is_empty() && token.iter().all(u8::is_ascii_digit) {
+fn shape_token(token: &[u8], all_digits: bool, h: &mut impl Feed) {
+    if all_digits && !token.is_empty() {
         h.byte(b'*');
     } else {
         h.bytes(token);
