@@ -592,7 +592,12 @@ pub struct ContainerLabel<'a> {
 
 impl std::fmt::Display for ContainerLabel<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} \"{}\"", self.kind.noun(), self.name)
+        // Piece by piece: `write!` would go through the formatting machinery (and padding) for each argument,
+        // and every container message names its container.
+        f.write_str(self.kind.noun())?;
+        f.write_str(" \"")?;
+        f.write_str(self.name)?;
+        f.write_str("\"")
     }
 }
 

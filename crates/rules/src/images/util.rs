@@ -27,18 +27,36 @@ pub(crate) fn parse_image(reference: &str) -> Option<ImageRef<'_>> {
     if reference.is_empty() {
         return None;
     }
-    let (name_and_tag, digest) = match reference.split_once('@') {
-        Some((n, d)) => (n, Some(d)),
+    // One pass up to the first `@`: the first and last `/` and the last `:` before it. Every rule about images
+    // parses every container's reference, so this is done without a searcher per character.
+    let (mut at, mut first_slash, mut last_slash, mut last_colon) = (None, None, None, None);
+    for (i, b) in reference.bytes().enumerate() {
+        match b {
+            b'@' => {
+                at = Some(i);
+                break;
+            }
+            b'/' => {
+                first_slash = first_slash.or(Some(i));
+                last_slash = Some(i);
+            }
+            b':' => last_colon = Some(i),
+            _ => {}
+        }
+    }
+    let (name_and_tag, digest) = match at {
+        Some(i) => (reference.get(..i).unwrap_or(""), reference.get(i + 1..)),
         None => (reference, None),
     };
-    let last_slash = name_and_tag.rfind('/');
-    let (name, tag) = match name_and_tag.rfind(':') {
+    // A `:` after the last `/` starts the tag; every `/` is then in the name before it.
+    let (name, tag) = match last_colon {
         Some(colon) if last_slash.is_none_or(|slash| colon > slash) => {
             (name_and_tag.get(..colon).unwrap_or(""), name_and_tag.get(colon + 1..))
         }
         _ => (name_and_tag, None),
     };
-    let (registry, repository) = match name.split_once('/') {
+    let split = first_slash.and_then(|i| Some((name.get(..i)?, name.get(i + 1..)?)));
+    let (registry, repository) = match split {
         Some((first, rest)) if is_registry_host(first) => (Some(first), rest),
         _ => (None, name),
     };
@@ -50,12 +68,13 @@ pub(crate) fn parse_image(reference: &str) -> Option<ImageRef<'_>> {
     })
 }
 
-/// Whether the first component of a reference names a registry host (distribution/reference's rule).
+/// Whether the first component of a reference names a registry host (distribution/reference's rule): it holds
+/// `.` or `:` or an upper-case letter (which repository names cannot), or is `localhost`.
 fn is_registry_host(component: &str) -> bool {
-    component.contains('.')
-        || component.contains(':')
-        || component == "localhost"
-        || component.chars().any(|c| c.is_ascii_uppercase())
+    component == "localhost"
+        || component
+            .bytes()
+            .any(|b| b == b'.' || b == b':' || b.is_ascii_uppercase())
 }
 
 impl<'a> ImageRef<'a> {
@@ -157,6 +176,73 @@ mod tests {
     fn parts(s: &str) -> (Option<&str>, &str, Option<&str>, Option<&str>) {
         let r = parse_image(s).unwrap();
         (r.registry, r.repository, r.tag, r.digest)
+    }
+
+    /// The parser as first written, with a string search per separator: the one-pass parser must agree with it.
+    fn parse_image_by_search(reference: &str) -> Option<ImageRef<'_>> {
+        if reference.is_empty() {
+            return None;
+        }
+        let (name_and_tag, digest) = match reference.split_once('@') {
+            Some((n, d)) => (n, Some(d)),
+            None => (reference, None),
+        };
+        let last_slash = name_and_tag.rfind('/');
+        let (name, tag) = match name_and_tag.rfind(':') {
+            Some(colon) if last_slash.is_none_or(|slash| colon > slash) => {
+                (name_and_tag.get(..colon).unwrap_or(""), name_and_tag.get(colon + 1..))
+            }
+            _ => (name_and_tag, None),
+        };
+        let host = |c: &str| {
+            c.contains('.') || c.contains(':') || c == "localhost" || c.chars().any(|c| c.is_ascii_uppercase())
+        };
+        let (registry, repository) = match name.split_once('/') {
+            Some((first, rest)) if host(first) => (Some(first), rest),
+            _ => (None, name),
+        };
+        Some(ImageRef {
+            registry,
+            repository,
+            tag,
+            digest,
+        })
+    }
+
+    /// Every sequence of up to five pieces (separators, host-like and plain components, non-ASCII) parses as the
+    /// searching parser parses it.
+    #[test]
+    fn one_pass_parser_agrees_with_searching() {
+        let pieces = [
+            "a",
+            "B",
+            "localhost",
+            "x.io",
+            "/",
+            ":",
+            "@",
+            "5000",
+            "sha256",
+            "\u{e9}",
+            "[::1]",
+            "",
+        ];
+        let mut refs = vec![String::new()];
+        let mut frontier = vec![String::new()];
+        for _ in 0..5 {
+            let mut next = Vec::new();
+            for prefix in &frontier {
+                for p in pieces {
+                    next.push(format!("{prefix}{p}"));
+                }
+            }
+            refs.extend(next.iter().cloned());
+            frontier = next;
+        }
+        assert!(refs.len() > 200_000);
+        for r in &refs {
+            assert_eq!(parse_image(r), parse_image_by_search(r), "{r:?}");
+        }
     }
 
     #[test]
