@@ -240,6 +240,8 @@ pub struct ScanIndex {
     by_kind: std::sync::OnceLock<std::collections::HashMap<String, Vec<usize>>>,
     /// (kind, namespace, name) of every workload, built on first lookup.
     workload_keys: std::sync::OnceLock<Nested<std::collections::HashSet<String>>>,
+    /// The first position in `objects` of each (kind, namespace, name), built on first lookup.
+    by_name: std::sync::OnceLock<Nested<std::collections::HashMap<String, usize>>>,
 }
 
 /// A map by kind, then namespace: looked up with borrowed strings (rules look up once per workload, and building
@@ -280,6 +282,7 @@ impl ScanIndex {
             self.by_kind_ns = std::sync::OnceLock::new();
             self.by_kind = std::sync::OnceLock::new();
             self.workload_keys = std::sync::OnceLock::new();
+            self.by_name = std::sync::OnceLock::new();
             self.objects.push(obj.clone());
         }
         if let Some(w) = Workload::from_object(obj) {
@@ -299,6 +302,7 @@ impl ScanIndex {
         self.by_kind_ns = std::sync::OnceLock::new();
         self.by_kind = std::sync::OnceLock::new();
         self.workload_keys = std::sync::OnceLock::new();
+        self.by_name = std::sync::OnceLock::new();
         self.objects.extend(other.objects);
         self.workloads.extend(other.workloads);
         self.namespaces_used.extend(other.namespaces_used);
@@ -348,6 +352,31 @@ impl ScanIndex {
             self.positions(kind, ns)
         };
         positions.iter().filter_map(|i| self.objects.get(*i))
+    }
+
+    /// The first retained object (in scan order) of `kind` named `name` in namespace `ns`: what
+    /// `in_namespace(kind, ns)` finds first with that name, without going through the namespace's objects (rules
+    /// look one up per workload). `None` for `Namespace` (see [`Self::namespace_object`]).
+    pub fn named(&self, kind: &str, ns: &str, name: &str) -> Option<&K8sObject> {
+        if kind == "Namespace" {
+            return None;
+        }
+        let map = self.by_name.get_or_init(|| {
+            let mut map: Nested<std::collections::HashMap<String, usize>> = Nested::new();
+            for (i, o) in self.objects.iter().enumerate() {
+                if let Some(name) = &o.id.name {
+                    map.entry(o.id.kind.clone())
+                        .or_default()
+                        .entry(o.id.namespace.as_deref().unwrap_or("default").to_string())
+                        .or_default()
+                        .entry(name.clone())
+                        .or_insert(i);
+                }
+            }
+            map
+        });
+        let i = map.get(kind)?.get(ns)?.get(name)?;
+        self.objects.get(*i)
     }
 
     /// Whether a workload's controller (an owner reference with `controller: true`) is also in the scan. Its

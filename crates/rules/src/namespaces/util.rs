@@ -171,6 +171,63 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// `ScanIndex::named` finds the object a search of the namespace finds first: duplicates (the first wins),
+    /// objects without a namespace (`default`) or a name, kinds and namespaces with nothing, and an index merged
+    /// from two (the lookup is rebuilt after `extend`).
+    #[test]
+    fn named_lookup_finds_what_searching_the_namespace_finds() {
+        let object = |kind: &str, ns: Option<&str>, name: Option<&str>, tag: usize| {
+            let mut o = json!({"apiVersion": "v1", "kind": kind, "metadata": {"labels": {"tag": tag.to_string()}}});
+            if let Some(ns) = ns {
+                o["metadata"]["namespace"] = json!(ns);
+            }
+            if let Some(name) = name {
+                o["metadata"]["name"] = json!(name);
+            }
+            o
+        };
+        let mut objects = Vec::new();
+        for (tag, (kind, ns, name)) in [
+            ("ServiceAccount", Some("shop"), Some("web")),
+            ("ServiceAccount", Some("shop"), Some("web")),
+            ("ServiceAccount", None, Some("web")),
+            ("ServiceAccount", Some("default"), Some("web")),
+            ("ServiceAccount", Some("shop"), None),
+            ("SecretProviderClass", Some("shop"), Some("web")),
+            ("ServiceAccount", Some("blog"), Some("api")),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            objects.push(object(kind, ns, name, tag));
+        }
+        let mut index = test_index(objects[..3].to_vec());
+        // Looked up once before the merge, so a stale lookup would show.
+        assert!(index.named("ServiceAccount", "blog", "api").is_none());
+        index.extend(test_index(objects[3..].to_vec()));
+        let mut found = 0;
+        for kind in ["ServiceAccount", "SecretProviderClass", "ConfigMap"] {
+            for ns in ["shop", "default", "blog", "other"] {
+                for name in ["web", "api", ""] {
+                    let searched = index
+                        .in_namespace(kind, ns)
+                        .find(|o| o.id.name.as_deref() == Some(name));
+                    let named = index.named(kind, ns, name);
+                    assert!(
+                        match (searched, named) {
+                            (Some(a), Some(b)) => std::ptr::eq(a, b),
+                            (None, None) => true,
+                            _ => false,
+                        },
+                        "{kind} {ns}/{name}"
+                    );
+                    found += usize::from(named.is_some());
+                }
+            }
+        }
+        assert_eq!(found, 4);
+    }
+
     #[test]
     fn scope_lists_defined_then_referenced_and_skips_system_namespaces() {
         let index = test_index(vec![

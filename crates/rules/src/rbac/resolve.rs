@@ -162,24 +162,61 @@ impl<'a> Lookup<'a> {
         self.by_role.get(&(kind, name)).map_or(&[], Vec::as_slice)
     }
 
-    /// Bindings that apply to ServiceAccount `ns/name`, each with the first subject that names it: the
-    /// ServiceAccount itself, or the groups `system:serviceaccounts`, `system:serviceaccounts:<ns>` and
-    /// `system:authenticated`. In scan order.
-    pub fn bindings_of_service_account(&self, ns: &str, name: &str) -> Vec<(&'a K8sObject, Subject<'a>)> {
-        let ns_group = format!("system:serviceaccounts:{ns}");
+    /// Bindings that apply to ServiceAccount `ns/name`, each with its position among the scanned bindings and
+    /// the first subject that names it: the ServiceAccount itself, or the groups `system:serviceaccounts`,
+    /// `system:serviceaccounts:<ns>` and `system:authenticated`. In scan order.
+    pub fn bindings_of_service_account(&self, ns: &str, name: &str) -> Vec<(usize, &'a K8sObject, Subject<'a>)> {
         let direct = self.sa_subjects.get(&(ns, name)).map_or(&[][..], Vec::as_slice);
-        let groups = ["system:serviceaccounts", ns_group.as_str(), "system:authenticated"]
-            .into_iter()
-            .flat_map(|g| self.group_subjects.get(g).map_or(&[][..], Vec::as_slice));
-        let mut hits: Vec<&BoundSubject<'a>> = direct.iter().chain(groups).collect();
+        self.applying(ns, name, direct.iter().chain(self.group_entries(ns)).collect())
+    }
+
+    /// The part of [`Self::bindings_of_service_account`] that names `ns/name` directly (a binding that also
+    /// reaches it through a group is here, with its ServiceAccount subject).
+    pub fn direct_bindings_of_service_account(&self, ns: &str, name: &str) -> Vec<(usize, &'a K8sObject, Subject<'a>)> {
+        let direct = self.sa_subjects.get(&(ns, name)).map_or(&[][..], Vec::as_slice);
+        self.applying(ns, name, direct.iter().collect())
+    }
+
+    /// The bindings that reach every ServiceAccount of `ns` through groups, as
+    /// [`Self::bindings_of_service_account`] gives them for a ServiceAccount no binding names directly. For one
+    /// that is named, its answer is these and [`Self::direct_bindings_of_service_account`] together when no
+    /// binding is in both.
+    pub fn group_bindings_of_namespace(&self, ns: &str) -> Vec<(usize, &'a K8sObject, Subject<'a>)> {
+        // Group subjects do not depend on the ServiceAccount's name.
+        self.applying(ns, "", self.group_entries(ns).collect())
+    }
+
+    /// The group subjects that may cover ServiceAccounts of `ns`.
+    fn group_entries<'s>(&'s self, ns: &str) -> impl Iterator<Item = &'s BoundSubject<'a>> + 's {
+        let ns_group = format!("system:serviceaccounts:{ns}");
+        let lists = ["system:serviceaccounts", ns_group.as_str(), "system:authenticated"]
+            .map(|g| self.group_subjects.get(g).map_or(&[][..], Vec::as_slice));
+        lists.into_iter().flatten()
+    }
+
+    /// `hits` in scan order, one per binding (the first listed), kept when its subject covers `ns/name`.
+    fn applying(
+        &self,
+        ns: &str,
+        name: &str,
+        mut hits: Vec<&BoundSubject<'a>>,
+    ) -> Vec<(usize, &'a K8sObject, Subject<'a>)> {
         hits.sort_by_key(|(order, _, _)| *order);
         hits.dedup_by_key(|(order, _, _)| *order);
         hits.into_iter()
-            .filter_map(|(_, b, i)| {
+            .filter_map(|(order, b, i)| {
                 let s = subject_at(b, *i).filter(|s| s.covers_service_account(b, ns, name))?;
-                Some((*b, s))
+                Some((*order, *b, s))
             })
             .collect()
+    }
+
+    /// Whether `pred` holds for the position (among the scanned bindings) of a binding that names
+    /// ServiceAccount `ns/name` directly.
+    pub fn any_direct_binding(&self, ns: &str, name: &str, mut pred: impl FnMut(usize) -> bool) -> bool {
+        self.sa_subjects
+            .get(&(ns, name))
+            .is_some_and(|list| list.iter().any(|(order, _, _)| pred(*order)))
     }
 
     /// Whether a scanned binding names ServiceAccount `ns/name` as a subject. Bindings reach every other
@@ -362,7 +399,7 @@ mod tests {
         let names: Vec<_> = Lookup::new(&idx)
             .bindings_of_service_account("shop", "web")
             .iter()
-            .map(|(b, _)| b.id.name.clone().unwrap())
+            .map(|(_, b, _)| b.id.name.clone().unwrap())
             .collect();
         assert_eq!(names, ["same-ns", "all-sas"]);
         assert_eq!(Lookup::new(&idx).bindings_of_service_account("tools", "web").len(), 2);

@@ -3,34 +3,57 @@
 
 use super::resolve::{workload_scope, Lookup, Resolution};
 use super::takeover::takeover_permissions;
-use super::util::{binding_label, role_ref};
+use super::util::{binding_label, role_ref, Subject};
 use foldhash::{HashMap, HashMapExt as _};
-use palisade_core::{IndexOutput, Params, Rule, RuleMeta, ScanIndex, Severity, Status, Target};
+use palisade_core::{IndexOutput, K8sObject, Params, Rule, RuleMeta, ScanIndex, Severity, Status, Target};
 use std::rc::Rc;
 
 /// What the bindings that apply to one ServiceAccount grant.
 #[derive(Clone, Default)]
 struct Takeovers {
-    /// The gravest takeover permission (lowest rank; the first binding among equals) and its description.
-    gravest: Option<(usize, Rc<str>)>,
+    /// The gravest takeover permission (lowest rank; the first binding among equals): its rank, the binding's
+    /// position among the scanned bindings, and its description.
+    gravest: Option<(usize, usize, Rc<str>)>,
     /// How many bindings grant a takeover permission.
     bindings: usize,
-    /// Why the first binding that could not be resolved was not.
-    first_missing: Option<String>,
+    /// The first binding that could not be resolved: its position, and why.
+    first_missing: Option<(usize, String)>,
+}
+
+impl Takeovers {
+    /// What two sets of bindings with no binding in common grant together: the same as working out their union.
+    fn and(self, other: Takeovers) -> Takeovers {
+        Takeovers {
+            gravest: [self.gravest, other.gravest]
+                .into_iter()
+                .flatten()
+                .min_by_key(|(rank, order, _)| (*rank, *order)),
+            bindings: self.bindings + other.bindings,
+            first_missing: [self.first_missing, other.first_missing]
+                .into_iter()
+                .flatten()
+                .min_by_key(|(order, _)| *order),
+        }
+    }
 }
 
 /// Each (binding, subject index) pair's gravest takeover permission, if any (rank, description).
 type PerBinding = HashMap<(usize, usize), Option<(usize, Rc<str>)>>;
 
-/// The takeover permissions ServiceAccount `ns/sa` gets through scanned bindings. `per_binding` caches each
-/// (binding, subject) pair's answer, since broad groups (`system:authenticated`) apply to every ServiceAccount.
-fn takeovers_of(lookup: &Lookup<'_>, per_binding: &mut PerBinding, ns: &str, sa: &str) -> Takeovers {
-    let mut found: Vec<(usize, Rc<str>)> = Vec::new();
+/// The takeover permissions the bindings `applying` (in scan order, with their positions) grant. `per_binding`
+/// caches each (binding, subject) pair's answer, since broad groups (`system:authenticated`) apply to every
+/// ServiceAccount.
+fn takeovers_of<'a>(
+    lookup: &Lookup<'a>,
+    per_binding: &mut PerBinding,
+    applying: Vec<(usize, &'a K8sObject, Subject<'a>)>,
+) -> Takeovers {
+    let mut found: Vec<(usize, usize, Rc<str>)> = Vec::new();
     let mut missing = Vec::new();
-    for (b, subject) in lookup.bindings_of_service_account(ns, sa) {
+    for (order, b, subject) in applying {
         let key = (std::ptr::from_ref(b) as usize, subject.index);
         if let Some(cached) = per_binding.get(&key) {
-            found.extend(cached.clone());
+            found.extend(cached.clone().map(|(rank, d)| (rank, order, d)));
             continue;
         }
         let Some(rr) = role_ref(b) else { continue };
@@ -56,9 +79,9 @@ fn takeovers_of(lookup: &Lookup<'_>, per_binding: &mut PerBinding, ns: &str, sa:
                 if subject.kind != "ServiceAccount" {
                     per_binding.insert(key, hit.clone());
                 }
-                found.extend(hit);
+                found.extend(hit.map(|(rank, d)| (rank, order, d)));
             }
-            Resolution::Missing(reason) => missing.push(reason),
+            Resolution::Missing(reason) => missing.push((order, reason)),
         }
     }
     let bindings = found.len();
@@ -68,6 +91,43 @@ fn takeovers_of(lookup: &Lookup<'_>, per_binding: &mut PerBinding, ns: &str, sa:
         bindings,
         first_missing: missing.into_iter().next(),
     }
+}
+
+/// What the group bindings of a namespace grant, and their positions (sorted).
+struct NamespaceGroups {
+    takeovers: Takeovers,
+    orders: Vec<usize>,
+}
+
+/// The takeover permissions ServiceAccount `ns/sa` gets through scanned bindings (`account`: its name when a
+/// binding names it directly). The group bindings of each namespace are worked out once (`per_namespace`): a
+/// ServiceAccount no binding names gets just their answer, one that is named gets it combined with its direct
+/// bindings', unless a binding is in both (then the union is worked out as a whole). With many
+/// `system:authenticated` bindings, going through all of them for every named ServiceAccount made this rule
+/// grow with the square of the scan.
+fn takeovers_of_account<'a>(
+    lookup: &Lookup<'a>,
+    per_binding: &mut PerBinding,
+    per_namespace: &mut HashMap<&'a str, NamespaceGroups>,
+    ns: &'a str,
+    account: Option<&str>,
+) -> Takeovers {
+    let groups = per_namespace.entry(ns).or_insert_with(|| {
+        let applying = lookup.group_bindings_of_namespace(ns);
+        let orders = applying.iter().map(|(order, _, _)| *order).collect();
+        NamespaceGroups {
+            takeovers: takeovers_of(lookup, per_binding, applying),
+            orders,
+        }
+    });
+    let Some(sa) = account else {
+        return groups.takeovers.clone();
+    };
+    if lookup.any_direct_binding(ns, sa, |order| groups.orders.binary_search(&order).is_ok()) {
+        return takeovers_of(lookup, per_binding, lookup.bindings_of_service_account(ns, sa));
+    }
+    let direct = takeovers_of(lookup, per_binding, lookup.direct_bindings_of_service_account(ns, sa));
+    groups.takeovers.clone().and(direct)
 }
 
 /// Metadata of RBAC-029.
@@ -190,6 +250,7 @@ impl Rule for WorkloadServiceAccountTakeover {
         let lookup = Lookup::new(index);
         let mut per_account: HashMap<(&str, Option<&str>), Takeovers> = HashMap::new();
         let mut per_binding = PerBinding::new();
+        let mut per_namespace = HashMap::new();
         for w in &index.workloads {
             if index.controlled_by_scanned(w) {
                 continue;
@@ -201,9 +262,9 @@ impl Rule for WorkloadServiceAccountTakeover {
             let account = lookup.has_direct_subjects(ns, sa).then_some(sa);
             let found = per_account
                 .entry((ns, account))
-                .or_insert_with(|| takeovers_of(&lookup, &mut per_binding, ns, sa));
-            let Some((_, first)) = &found.gravest else {
-                if let Some(reason) = &found.first_missing {
+                .or_insert_with(|| takeovers_of_account(&lookup, &mut per_binding, &mut per_namespace, ns, account));
+            let Some((_, _, first)) = &found.gravest else {
+                if let Some((_, reason)) = &found.first_missing {
                     out.not_evaluated(workload_scope(w), reason.clone());
                 }
                 continue;
@@ -254,6 +315,56 @@ mod tests {
             b["metadata"]["namespace"] = json!(ns);
         }
         b
+    }
+
+    /// Combining a namespace's group answer with a ServiceAccount's direct one gives what working out all of
+    /// its bindings together gives, for every account of a scan mixing direct and group subjects, bindings in
+    /// both, built-in, scanned and missing roles, and ties in rank.
+    #[test]
+    fn per_namespace_group_answers_combine_as_the_whole() {
+        let sa = |name: &str, ns: &str| json!({"kind": "ServiceAccount", "name": name, "namespace": ns});
+        let group = |name: &str| json!({"kind": "Group", "name": name});
+        let mut objects = Vec::new();
+        let roles = ["cluster-admin", "edit", "view", "not-scanned", "admin", "cluster-admin"];
+        for (i, role) in roles.iter().enumerate() {
+            for (j, subjects) in [
+                vec![group("system:authenticated")],
+                vec![sa("web", "shop")],
+                vec![group("system:serviceaccounts:shop"), sa("api", "shop")],
+                vec![sa("web", "shop"), group("system:serviceaccounts")],
+                vec![sa("api", "blog"), sa("web", "shop")],
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                if (i + j) % 2 == 0 {
+                    let mut b = binding("ClusterRoleBinding", &format!("b{i}-{j}"), None, role, json!(null));
+                    b["subjects"] = json!(subjects);
+                    objects.push(b);
+                }
+            }
+        }
+        let index = test_index(objects);
+        let lookup = Lookup::new(&index);
+        let mut per_binding = PerBinding::new();
+        let mut per_namespace = HashMap::new();
+        let mut checked = 0;
+        for ns in ["shop", "blog", "other"] {
+            for sa in ["web", "api", "db"] {
+                let account = lookup.has_direct_subjects(ns, sa).then_some(sa);
+                let combined = takeovers_of_account(&lookup, &mut per_binding, &mut per_namespace, ns, account);
+                let whole = takeovers_of(
+                    &lookup,
+                    &mut PerBinding::new(),
+                    lookup.bindings_of_service_account(ns, sa),
+                );
+                assert_eq!(combined.gravest, whole.gravest, "{ns}/{sa}");
+                assert_eq!(combined.bindings, whole.bindings, "{ns}/{sa}");
+                assert_eq!(combined.first_missing, whole.first_missing, "{ns}/{sa}");
+                checked += usize::from(whole.bindings > 0);
+            }
+        }
+        assert!(checked >= 6, "{checked}");
     }
 
     #[test]

@@ -128,10 +128,7 @@ impl Rule for WorkloadIdentityWiringInconsistent {
             }
             let sa_name = w.service_account_name();
             let uses = w.pod_labels.iter().any(|(k, v)| k == USE_LABEL && v == "true");
-            let Some(sa) = index
-                .in_namespace("ServiceAccount", ns)
-                .find(|sa| sa.id.name.as_deref() == Some(sa_name))
-            else {
+            let Some(sa) = index.named("ServiceAccount", ns, sa_name) else {
                 if uses || !w.secret_provider_classes.is_empty() {
                     out.not_evaluated(
                         format!(
@@ -171,10 +168,7 @@ impl Rule for WorkloadIdentityWiringInconsistent {
             }
             let Some(sa_id) = sa_client_id else { continue };
             for (spc_name, pos, pointer) in &w.secret_provider_classes {
-                let Some(spc) = index
-                    .in_namespace("SecretProviderClass", ns)
-                    .find(|s| s.id.name.as_deref() == Some(spc_name.as_str()))
-                else {
+                let Some(spc) = index.named("SecretProviderClass", ns, spc_name) else {
                     continue;
                 };
                 let spc_id = param(spc.root.path(&["spec", "parameters"]), "clientID");
