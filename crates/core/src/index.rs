@@ -240,13 +240,20 @@ pub struct ScanIndex {
     by_kind: std::sync::OnceLock<std::collections::HashMap<String, Vec<usize>>>,
     /// (kind, namespace, name) of every workload, built on first lookup.
     workload_keys: std::sync::OnceLock<Nested<std::collections::HashSet<String>>>,
-    /// The first position in `objects` of each (kind, namespace, name), built on first lookup.
-    by_name: std::sync::OnceLock<Nested<std::collections::HashMap<String, usize>>>,
+    /// (hash of (kind, namespace, name), position in `objects`) of every named object, sorted, built on first
+    /// lookup: a sorted list of hashes costs no allocation per object, unlike maps of owned keys.
+    by_name: std::sync::OnceLock<Vec<(u64, usize)>>,
 }
 
 /// A map by kind, then namespace: looked up with borrowed strings (rules look up once per workload, and building
 /// two owned keys for each lookup cost more than the lookup).
 type Nested<T> = std::collections::HashMap<String, std::collections::HashMap<String, T>>;
+
+/// The hash [`ScanIndex::named`] files objects under (equal hashes are told apart by comparing the names).
+fn name_key(kind: &str, ns: &str, name: &str) -> u64 {
+    use std::hash::BuildHasher as _;
+    std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one((kind, ns, name))
+}
 
 /// Kinds that are cluster-scoped (never counted as using a namespace).
 const CLUSTER_SCOPED: &[&str] = &[
@@ -361,22 +368,34 @@ impl ScanIndex {
         if kind == "Namespace" {
             return None;
         }
-        let map = self.by_name.get_or_init(|| {
-            let mut map: Nested<std::collections::HashMap<String, usize>> = Nested::new();
-            for (i, o) in self.objects.iter().enumerate() {
-                if let Some(name) = &o.id.name {
-                    map.entry(o.id.kind.clone())
-                        .or_default()
-                        .entry(o.id.namespace.as_deref().unwrap_or("default").to_string())
-                        .or_default()
-                        .entry(name.clone())
-                        .or_insert(i);
-                }
-            }
-            map
+        let keys = self.by_name.get_or_init(|| {
+            let mut keys: Vec<(u64, usize)> = self
+                .objects
+                .iter()
+                .enumerate()
+                .filter_map(|(i, o)| {
+                    let name = o.id.name.as_deref()?;
+                    Some((
+                        name_key(&o.id.kind, o.id.namespace.as_deref().unwrap_or("default"), name),
+                        i,
+                    ))
+                })
+                .collect();
+            // By hash, then position: among equal hashes the first in scan order comes first.
+            keys.sort_unstable();
+            keys
         });
-        let i = map.get(kind)?.get(ns)?.get(name)?;
-        self.objects.get(*i)
+        let key = name_key(kind, ns, name);
+        let from = keys.partition_point(|(k, _)| *k < key);
+        keys.get(from..)?
+            .iter()
+            .take_while(|(k, _)| *k == key)
+            .filter_map(|(_, i)| self.objects.get(*i))
+            .find(|o| {
+                o.id.kind == kind
+                    && o.id.namespace.as_deref().unwrap_or("default") == ns
+                    && o.id.name.as_deref() == Some(name)
+            })
     }
 
     /// Whether a workload's controller (an owner reference with `controller: true`) is also in the scan. Its

@@ -40,48 +40,75 @@ impl Takeovers {
 /// Each (binding, subject index) pair's gravest takeover permission, if any (rank, description).
 type PerBinding = HashMap<(usize, usize), Option<(usize, Rc<str>)>>;
 
-/// The takeover permissions the bindings `applying` (in scan order, with their positions) grant. `per_binding`
-/// caches each (binding, subject) pair's answer, since broad groups (`system:authenticated`) apply to every
-/// ServiceAccount.
+/// What a role grants, worked out once per role: its gravest takeover permission (rank, description), or why it
+/// is unknown. Keyed by the role reference's kind, namespace (the binding's, for a `Role`; empty otherwise) and
+/// name, which is all [`Lookup::resolve`] reads. Built-in roles with aggregation go through every labelled
+/// ClusterRole of the scan, so resolving them once per binding grew with the square of the scan.
+type PerRole<'a> = HashMap<(&'a str, &'a str, &'a str), Result<Option<(usize, Rc<str>)>, String>>;
+
+/// The caches [`takeovers_of`] fills.
+#[derive(Default)]
+struct Caches<'a> {
+    per_binding: PerBinding,
+    per_role: PerRole<'a>,
+}
+
+/// The takeover permissions the bindings `applying` (in scan order, with their positions) grant. `caches` holds
+/// each (binding, subject) pair's answer, since broad groups (`system:authenticated`) apply to every
+/// ServiceAccount, and each role's.
 fn takeovers_of<'a>(
     lookup: &Lookup<'a>,
-    per_binding: &mut PerBinding,
+    caches: &mut Caches<'a>,
     applying: Vec<(usize, &'a K8sObject, Subject<'a>)>,
 ) -> Takeovers {
     let mut found: Vec<(usize, usize, Rc<str>)> = Vec::new();
     let mut missing = Vec::new();
     for (order, b, subject) in applying {
         let key = (std::ptr::from_ref(b) as usize, subject.index);
-        if let Some(cached) = per_binding.get(&key) {
+        if let Some(cached) = caches.per_binding.get(&key) {
             found.extend(cached.clone().map(|(rank, d)| (rank, order, d)));
             continue;
         }
         let Some(rr) = role_ref(b) else { continue };
-        match lookup.resolve(b, &rr) {
-            Resolution::Found(grants) => {
-                let hit = takeover_permissions(&grants).first().map(|t| {
+        let ns = if rr.kind == "Role" {
+            b.id.namespace.as_deref().unwrap_or("default")
+        } else {
+            ""
+        };
+        let role = caches
+            .per_role
+            .entry((rr.kind, ns, rr.name))
+            .or_insert_with(|| match lookup.resolve(b, &rr) {
+                Resolution::Found(grants) => Ok(takeover_permissions(&grants)
+                    .into_iter()
+                    .next()
+                    .map(|t| (t.rank, Rc::from(t.description)))),
+                Resolution::Missing(reason) => Err(reason),
+            });
+        match role {
+            Ok(takeover) => {
+                let hit = takeover.as_ref().map(|(rank, description)| {
                     let via = if subject.kind == "ServiceAccount" {
                         String::new()
                     } else {
                         format!(" (through {})", subject.describe(b))
                     };
                     (
-                        t.rank,
+                        *rank,
                         Rc::from(format!(
-                            "{}{via} binds it to {}, which grants {}",
+                            "{}{via} binds it to {}, which grants {description}",
                             binding_label(b),
                             rr.describe(b),
-                            t.description
                         )),
                     )
                 });
                 // Direct ServiceAccount subjects name this account; only group subjects are shared.
                 if subject.kind != "ServiceAccount" {
-                    per_binding.insert(key, hit.clone());
+                    caches.per_binding.insert(key, hit.clone());
                 }
                 found.extend(hit.map(|(rank, d)| (rank, order, d)));
             }
-            Resolution::Missing(reason) => missing.push((order, reason)),
+            Err(reason) => missing.push((order, reason.clone())),
         }
     }
     let bindings = found.len();
@@ -107,7 +134,7 @@ struct NamespaceGroups {
 /// grow with the square of the scan.
 fn takeovers_of_account<'a>(
     lookup: &Lookup<'a>,
-    per_binding: &mut PerBinding,
+    caches: &mut Caches<'a>,
     per_namespace: &mut HashMap<&'a str, NamespaceGroups>,
     ns: &'a str,
     account: Option<&str>,
@@ -116,7 +143,7 @@ fn takeovers_of_account<'a>(
         let applying = lookup.group_bindings_of_namespace(ns);
         let orders = applying.iter().map(|(order, _, _)| *order).collect();
         NamespaceGroups {
-            takeovers: takeovers_of(lookup, per_binding, applying),
+            takeovers: takeovers_of(lookup, caches, applying),
             orders,
         }
     });
@@ -124,9 +151,9 @@ fn takeovers_of_account<'a>(
         return groups.takeovers.clone();
     };
     if lookup.any_direct_binding(ns, sa, |order| groups.orders.binary_search(&order).is_ok()) {
-        return takeovers_of(lookup, per_binding, lookup.bindings_of_service_account(ns, sa));
+        return takeovers_of(lookup, caches, lookup.bindings_of_service_account(ns, sa));
     }
-    let direct = takeovers_of(lookup, per_binding, lookup.direct_bindings_of_service_account(ns, sa));
+    let direct = takeovers_of(lookup, caches, lookup.direct_bindings_of_service_account(ns, sa));
     groups.takeovers.clone().and(direct)
 }
 
@@ -249,7 +276,7 @@ impl Rule for WorkloadServiceAccountTakeover {
     fn check_index(&self, _params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
         let lookup = Lookup::new(index);
         let mut per_account: HashMap<(&str, Option<&str>), Takeovers> = HashMap::new();
-        let mut per_binding = PerBinding::new();
+        let mut caches = Caches::default();
         let mut per_namespace = HashMap::new();
         for w in &index.workloads {
             if index.controlled_by_scanned(w) {
@@ -262,7 +289,7 @@ impl Rule for WorkloadServiceAccountTakeover {
             let account = lookup.has_direct_subjects(ns, sa).then_some(sa);
             let found = per_account
                 .entry((ns, account))
-                .or_insert_with(|| takeovers_of_account(&lookup, &mut per_binding, &mut per_namespace, ns, account));
+                .or_insert_with(|| takeovers_of_account(&lookup, &mut caches, &mut per_namespace, ns, account));
             let Some((_, _, first)) = &found.gravest else {
                 if let Some((_, reason)) = &found.first_missing {
                     out.not_evaluated(workload_scope(w), reason.clone());
@@ -346,16 +373,16 @@ mod tests {
         }
         let index = test_index(objects);
         let lookup = Lookup::new(&index);
-        let mut per_binding = PerBinding::new();
+        let mut caches = Caches::default();
         let mut per_namespace = HashMap::new();
         let mut checked = 0;
         for ns in ["shop", "blog", "other"] {
             for sa in ["web", "api", "db"] {
                 let account = lookup.has_direct_subjects(ns, sa).then_some(sa);
-                let combined = takeovers_of_account(&lookup, &mut per_binding, &mut per_namespace, ns, account);
+                let combined = takeovers_of_account(&lookup, &mut caches, &mut per_namespace, ns, account);
                 let whole = takeovers_of(
                     &lookup,
-                    &mut PerBinding::new(),
+                    &mut Caches::default(),
                     lookup.bindings_of_service_account(ns, sa),
                 );
                 assert_eq!(combined.gravest, whole.gravest, "{ns}/{sa}");
