@@ -601,6 +601,21 @@ impl std::fmt::Display for ContainerLabel<'_> {
     }
 }
 
+impl ContainerLabel<'_> {
+    /// The label followed by `tail`, in a string sized up front: most container messages are just that, and
+    /// `format!` would go through the formatting machinery for them.
+    pub fn with(&self, tail: &str) -> String {
+        let noun = self.kind.noun();
+        let mut s = String::with_capacity(noun.len() + self.name.len() + 3 + tail.len());
+        s.push_str(noun);
+        s.push_str(" \"");
+        s.push_str(self.name);
+        s.push('"');
+        s.push_str(tail);
+        s
+    }
+}
+
 impl<'a> ContainerView<'a> {
     /// The container's name (empty when missing).
     pub fn name(&self) -> &'a str {
@@ -660,6 +675,18 @@ mod tests {
         let keys = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
         let p = Pointer::new("").join(&keys).index(7);
         assert_eq!(p.to_string(), "/a/b/c/d/e/f/g/h/i/7");
+    }
+
+    #[test]
+    fn labels_with_a_tail_are_the_formatted_labels() {
+        for kind in [ContainerKind::Init, ContainerKind::Regular, ContainerKind::Ephemeral] {
+            for name in ["", "web", "a\"b \u{e9}"] {
+                let label = ContainerLabel { kind, name };
+                for tail in ["", " sets privileged: true", " \u{1F600}"] {
+                    assert_eq!(label.with(tail), format!("{label}{tail}"));
+                }
+            }
+        }
     }
 
     #[test]

@@ -82,10 +82,8 @@ impl Rule for MissingSecurityContext {
                 let field = c.field(&["securityContext"]);
                 (!present(&field)).then(|| {
                     Violation::new(
-                        format!(
-                            "{} sets no securityContext and the pod sets no spec.securityContext",
-                            c.label()
-                        ),
+                        c.label()
+                            .with(" sets no securityContext and the pod sets no spec.securityContext"),
                         field.pos,
                         field.pointer,
                     )

@@ -98,10 +98,9 @@ impl Rule for NetRawNotDropped {
             let (drop, dropped) = capability_entries(&c, "drop");
             if !dropped.iter().any(|e| e.name == "NET_RAW" || e.name == "ALL") {
                 out.push(Violation::new(
-                    format!(
-                        "{} does not drop NET_RAW (securityContext.capabilities.drop contains neither \"NET_RAW\" \
+                    c.label().with(
+                        " does not drop NET_RAW (securityContext.capabilities.drop contains neither \"NET_RAW\" \
                          nor \"ALL\")",
-                        c.label()
                     ),
                     drop.pos,
                     drop.pointer,

@@ -80,7 +80,7 @@ impl Rule for RootGroupId {
         for (c, effective) in &containers {
             match effective {
                 Effective::Own(loc) if int_at(loc) == Some(0) => out.push(Violation::new(
-                    format!("{} sets securityContext.runAsGroup: 0", c.label()),
+                    c.label().with(" sets securityContext.runAsGroup: 0"),
                     loc.pos,
                     loc.pointer.clone(),
                 )),

@@ -73,7 +73,7 @@ impl Rule for SshPortExposed {
             for p in container_ports(&c) {
                 if p.port == 22 && p.protocol == "TCP" {
                     out.push(Violation::new(
-                        format!("{} declares containerPort 22 (SSH)", c.label()),
+                        c.label().with(" declares containerPort 22 (SSH)"),
                         p.field.pos,
                         p.field.pointer,
                     ));

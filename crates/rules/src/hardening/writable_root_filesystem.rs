@@ -89,11 +89,10 @@ impl Rule for WritableRootFilesystem {
                 let field = c.field(&["securityContext", "readOnlyRootFilesystem"]);
                 let message = match bool_at(&field) {
                     Some(true) => return None,
-                    Some(false) => format!("{} sets securityContext.readOnlyRootFilesystem: false", c.label()),
-                    None => format!(
-                        "{} does not set securityContext.readOnlyRootFilesystem: true",
-                        c.label()
-                    ),
+                    Some(false) => c.label().with(" sets securityContext.readOnlyRootFilesystem: false"),
+                    None => c
+                        .label()
+                        .with(" does not set securityContext.readOnlyRootFilesystem: true"),
                 };
                 Some(Violation::new(message, field.pos, field.pointer))
             })

@@ -77,15 +77,12 @@ impl Rule for EphemeralStorageUnset {
             .map(|c| {
                 let field = c.field(&["resources", "limits", "ephemeral-storage"]);
                 let message = if resource_set(&c, "requests", "ephemeral-storage") {
-                    format!(
-                        "{} sets resources.requests.ephemeral-storage but not resources.limits.ephemeral-storage",
-                        c.label()
-                    )
+                    c.label()
+                        .with(" sets resources.requests.ephemeral-storage but not resources.limits.ephemeral-storage")
                 } else {
-                    format!(
-                        "{} sets neither resources.requests.ephemeral-storage nor \
+                    c.label().with(
+                        " sets neither resources.requests.ephemeral-storage nor \
                          resources.limits.ephemeral-storage",
-                        c.label()
                     )
                 };
                 Violation::new(message, field.pos, field.pointer)

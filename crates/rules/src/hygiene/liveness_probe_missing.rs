@@ -86,7 +86,7 @@ impl Rule for LivenessProbeMissing {
                 field
                     .node
                     .is_none_or(Node::is_null)
-                    .then(|| Violation::new(format!("{} has no livenessProbe", c.label()), field.pos, field.pointer))
+                    .then(|| Violation::new(c.label().with(" has no livenessProbe"), field.pos, field.pointer))
             })
             .collect()
     }

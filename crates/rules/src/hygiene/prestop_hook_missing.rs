@@ -80,7 +80,7 @@ impl Rule for PrestopHookMissing {
                 let field = c.field(&["lifecycle", "preStop"]);
                 field.node.is_none_or(Node::is_null).then(|| {
                     Violation::new(
-                        format!("{} has no lifecycle.preStop hook", c.label()),
+                        c.label().with(" has no lifecycle.preStop hook"),
                         field.pos,
                         field.pointer,
                     )

@@ -94,10 +94,8 @@ impl Rule for CapabilitiesNotDropped {
                 .is_some_and(|d| d.iter().any(|x| x.as_str() == Some("ALL")));
             if !drops_all {
                 out.push(Violation::new(
-                    format!(
-                        "{} does not set securityContext.capabilities.drop: [\"ALL\"]",
-                        c.label()
-                    ),
+                    c.label()
+                        .with(" does not set securityContext.capabilities.drop: [\"ALL\"]"),
                     drop.pos,
                     drop.pointer,
                 ));

@@ -89,16 +89,14 @@ impl Rule for PrivilegeEscalationAllowed {
                 match bool_at(&field) {
                     Some(false) => None,
                     Some(true) => Some(Violation::new(
-                        format!("{} sets securityContext.allowPrivilegeEscalation: true", c.label()),
+                        c.label().with(" sets securityContext.allowPrivilegeEscalation: true"),
                         field.pos,
                         field.pointer,
                     )),
                     None => Some(
                         Violation::new(
-                            format!(
-                                "{} does not set securityContext.allowPrivilegeEscalation to false",
-                                c.label()
-                            ),
+                            c.label()
+                                .with(" does not set securityContext.allowPrivilegeEscalation to false"),
                             field.pos,
                             field.pointer,
                         )

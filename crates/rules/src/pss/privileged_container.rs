@@ -90,7 +90,7 @@ impl Rule for PrivilegedContainer {
                 let field = c.field(&["securityContext", "privileged"]);
                 (bool_at(&field) == Some(true)).then(|| {
                     Violation::new(
-                        format!("{} sets securityContext.privileged: true", c.label()),
+                        c.label().with(" sets securityContext.privileged: true"),
                         field.pos,
                         field.pointer,
                     )

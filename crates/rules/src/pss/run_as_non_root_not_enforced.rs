@@ -100,16 +100,14 @@ impl Rule for RunAsNonRootNotEnforced {
             match bool_at(&field) {
                 Some(true) => {}
                 Some(false) => out.push(Violation::new(
-                    format!("{} sets securityContext.runAsNonRoot: false", c.label()),
+                    c.label().with(" sets securityContext.runAsNonRoot: false"),
                     field.pos,
                     field.pointer,
                 )),
                 // A container that inherits an explicit pod-level `false` is fixed with the pod: report the pod only.
                 None if pod_value.is_none() => out.push(Violation::new(
-                    format!(
-                        "{} does not set securityContext.runAsNonRoot to true, and neither does the pod",
-                        c.label()
-                    ),
+                    c.label()
+                        .with(" does not set securityContext.runAsNonRoot to true, and neither does the pod"),
                     field.pos,
                     field.pointer,
                 )),

@@ -113,10 +113,9 @@ impl Rule for SeccompProfileMissing {
                 }
                 // Inheriting an explicitly bad pod profile is fixed with the pod: report the pod only.
                 None if pod_valid.is_none() => out.push(Violation::new(
-                    format!(
-                        "{} does not set securityContext.seccompProfile.type to RuntimeDefault or Localhost, and \
+                    c.label().with(
+                        " does not set securityContext.seccompProfile.type to RuntimeDefault or Localhost, and \
                          neither does the pod",
-                        c.label()
                     ),
                     profile.pos,
                     format!("{}/type", profile.pointer),
