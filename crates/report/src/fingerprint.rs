@@ -252,78 +252,43 @@ pub(crate) fn hex_of_parts(p: Parts<'_>) -> Hex {
     Hex::of(h.0)
 }
 
-/// Fingerprints of many findings, four chains at a time. Each byte's FNV step waits on the step before it, so
-/// one chain leaves the multiplier idle most of the time; four independent chains in step keep it busy. The
-/// findings are hashed in order of their input's length, so the four inputs of a group end close together (the
-/// bytes of the longer ones past the shortest go on with fewer chains). The values are the same as [`hex_of`]'s.
+/// Fingerprints of findings four at a time. Each byte's FNV step waits on the step before it, so one chain
+/// leaves the multiplier idle most of the time; four independent chains in step keep it busy. The values are
+/// the same as [`hex_of`]'s.
 #[derive(Default)]
 pub(crate) struct Lanes {
-    /// Every finding's input, one after the other.
-    bytes: Vec<u8>,
-    /// Where each finding's input ends in `bytes`.
-    ends: Vec<usize>,
-    /// Finding positions, by input length.
-    order: Vec<usize>,
+    bufs: [Vec<u8>; 4],
 }
 
 impl Lanes {
-    /// The fingerprints of `findings`, in their order.
-    pub(crate) fn hexes_of(&mut self, findings: &[Finding]) -> Vec<Hex> {
-        self.bytes.clear();
-        self.ends.clear();
-        for f in findings {
-            feed_parts(&parts(f), &mut self.bytes);
-            self.ends.push(self.bytes.len());
+    /// The fingerprints of the first four of `findings` (lanes past the end hold the hash of nothing).
+    pub(crate) fn hex_of(&mut self, findings: &[Finding]) -> [Hex; 4] {
+        for (i, buf) in self.bufs.iter_mut().enumerate() {
+            buf.clear();
+            if let Some(f) = findings.get(i) {
+                feed_parts(&parts(f), buf);
+            }
         }
-        let (bytes, ends) = (&self.bytes, &self.ends);
-        let input = |i: usize| -> &[u8] {
-            let from = if i == 0 {
-                0
-            } else {
-                ends.get(i - 1).copied().unwrap_or(0)
-            };
-            bytes
-                .get(from..ends.get(i).copied().unwrap_or(from))
-                .unwrap_or_default()
-        };
-        self.order.clear();
-        self.order.extend(0..findings.len());
-        self.order.sort_unstable_by_key(|&i| input(i).len());
-        let mut out = vec![Hex([b'0'; 32]); findings.len()];
-        for group in self.order.chunks(4) {
-            let at = |k: usize| group.get(k).map_or(&[][..], |&i| input(i));
-            let h = hash4([at(0), at(1), at(2), at(3)]);
-            for (&i, h) in group.iter().zip(h) {
-                if let Some(slot) = out.get_mut(i) {
-                    *slot = Hex::of(h);
+        let [a, b, c, d] = &self.bufs;
+        let mut h = [Fnv1a128::OFFSET; 4];
+        let common = a.len().min(b.len()).min(c.len()).min(d.len());
+        for (((&x, &y), &z), &w) in a.iter().zip(b).zip(c).zip(d).take(common) {
+            h[0] = Fnv1a128::step(h[0], x);
+            h[1] = Fnv1a128::step(h[1], y);
+            h[2] = Fnv1a128::step(h[2], z);
+            h[3] = Fnv1a128::step(h[3], w);
+        }
+        // The longer ones go on in step as far as each goes.
+        let longest = a.len().max(b.len()).max(c.len()).max(d.len());
+        for i in common..longest {
+            for (h, buf) in h.iter_mut().zip(&self.bufs) {
+                if let Some(&x) = buf.get(i) {
+                    *h = Fnv1a128::step(*h, x);
                 }
             }
         }
-        out
+        h.map(Hex::of)
     }
-}
-
-/// FNV-1a 128 of four inputs, in step as far as the shortest goes, then each longer one on.
-fn hash4(inputs: [&[u8]; 4]) -> [u128; 4] {
-    let [a, b, c, d] = inputs;
-    let mut h = [Fnv1a128::OFFSET; 4];
-    let common = a.len().min(b.len()).min(c.len()).min(d.len());
-    for (((&x, &y), &z), &w) in a.iter().zip(b).zip(c).zip(d).take(common) {
-        h[0] = Fnv1a128::step(h[0], x);
-        h[1] = Fnv1a128::step(h[1], y);
-        h[2] = Fnv1a128::step(h[2], z);
-        h[3] = Fnv1a128::step(h[3], w);
-    }
-    // The longer ones go on in step as far as each goes.
-    let longest = a.len().max(b.len()).max(c.len()).max(d.len());
-    for i in common..longest {
-        for (h, input) in h.iter_mut().zip(inputs) {
-            if let Some(&x) = input.get(i) {
-                *h = Fnv1a128::step(*h, x);
-            }
-        }
-    }
-    h
 }
 
 /// The fingerprint of a finding, as digits on the stack.
@@ -588,8 +553,8 @@ mod tests {
         );
     }
 
-    /// Four chains in step give each finding the fingerprint it has alone, whatever the lengths and order, and
-    /// for a last group of fewer than four.
+    /// Four chains in step give each finding the fingerprint it has alone, whatever the lengths, and for a last
+    /// group of fewer than four.
     #[test]
     fn lanes_equal_one_at_a_time() {
         let findings: Vec<Finding> = (0..11u32)
@@ -609,8 +574,7 @@ mod tests {
             .collect();
         let mut lanes = Lanes::default();
         for start in [0, 4, 8, 9, 10, 11] {
-            let hexes = lanes.hexes_of(findings.get(start..).unwrap_or_default());
-            assert_eq!(hexes.len(), findings.len() - start);
+            let hexes = lanes.hex_of(findings.get(start..).unwrap_or_default());
             for (f, h) in findings.iter().skip(start).zip(hexes) {
                 assert_eq!(h, hex_of(f));
             }

@@ -217,7 +217,7 @@ fn pretty_at_depth_1<T: Serialize + ?Sized>(w: &mut impl std::io::Write, value: 
     serde_json::to_writer_pretty(&mut Indented(w), value).map_err(std::io::Error::other)
 }
 
-/// Findings rendered per task when a report is rendered in parallel.
+/// Findings rendered per task when a report is rendered in parallel (a multiple of four, the fingerprint lanes).
 const CHUNK: usize = 1024;
 
 /// `findings` at depth 1 of the report, as serde_json's pretty printer writes a list of the findings' fields,
@@ -266,9 +266,13 @@ fn write_findings(w: &mut impl std::io::Write, findings: &FindingsOut) -> std::i
 fn write_chunk(w: &mut impl std::io::Write, findings: &FindingsOut, from: usize, to: usize) -> std::io::Result<()> {
     let chunk = findings.findings.get(from..to).unwrap_or_default();
     let mut parts = Fragments::default();
-    let hexes = fingerprint::Lanes::default().hexes_of(chunk);
+    let mut lanes = fingerprint::Lanes::default();
+    let mut hexes = lanes.hex_of(&[]);
     for (k, f) in chunk.iter().enumerate() {
         let i = from + k;
+        if k % 4 == 0 {
+            hexes = lanes.hex_of(chunk.get(k..).unwrap_or_default());
+        }
         w.write_all(if i == 0 { b"\n    {" } else { b",\n    {" })?;
         w.write_all(parts.head(f))?;
         write_str(w, f.severity.as_str())?;
@@ -287,7 +291,7 @@ fn write_chunk(w: &mut impl std::io::Write, findings: &FindingsOut, from: usize,
         w.write_all(b",\n        \"pointer\": ")?;
         write_str(w, &l.pointer)?;
         w.write_all(b"\n      },\n      \"fingerprint\": \"")?;
-        let hex = hexes.get(k).copied().unwrap_or_else(|| fingerprint::hex_of(f));
+        let hex = hexes.get(k % 4).copied().unwrap_or_else(|| fingerprint::hex_of(f));
         w.write_all(hex.as_str().as_bytes())?;
         w.write_all(b"\"")?;
         if let Some(controls) = &findings.controls {
