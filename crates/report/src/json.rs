@@ -232,10 +232,11 @@ const MIN_WINDOWS: usize = 4;
 /// output (`*_match_the_flattened_rendering`, `strings_are_escaped_as_serde_json_escapes_them`).
 ///
 /// From [`MIN_WINDOWS`] windows of findings on, chunks of [`CHUNK`] findings are rendered on the scan's thread
-/// pool, a window of two per thread at a time, and written in order: the bytes are those of a serial rendering (each chunk renders exactly what the
-/// serial loop would for its findings; `chunked_rendering_is_the_serial_one`) and the wall time of a large report
-/// is divided by the threads. The window's buffers (~1 MB each) are reused from window to window: fresh ones cost
-/// a page fault per 4 KB written.
+/// pool, a window of two per thread at a time, and written in order: the bytes are those of a serial rendering
+/// (each chunk renders exactly what the serial loop would for its findings; `chunked_rendering_is_the_serial_one`)
+/// and the wall time of a large report is divided by the threads. The window's buffers (~1 MB each) are reused
+/// from window to window: fresh ones cost a page fault per 4 KB written. Reports smaller than the threshold for
+/// one thread are rendered without asking for the thread pool, so rendering one does not start it.
 fn write_findings(w: &mut impl std::io::Write, findings: &FindingsOut) -> std::io::Result<()> {
     use rayon::prelude::*;
     let all = findings.findings;
@@ -243,7 +244,13 @@ fn write_findings(w: &mut impl std::io::Write, findings: &FindingsOut) -> std::i
         return w.write_all(b"[]");
     }
     w.write_all(b"[")?;
-    let window = CHUNK * 2 * rayon::current_num_threads().max(1);
+    // The threshold for one thread first: below it, the pool's size is not asked for (which would start it).
+    let threads = if all.len() < CHUNK * 2 * MIN_WINDOWS {
+        1
+    } else {
+        rayon::current_num_threads().max(1)
+    };
+    let window = CHUNK * 2 * threads;
     if all.len() < window * MIN_WINDOWS {
         write_chunk(w, findings, 0, all.len())?;
     } else {
