@@ -71,8 +71,11 @@ pub fn select_rules(config: &Config, select_tokens: &[String], ignore: &[String]
         }
     }
     // Every rule except the ignored ones (this also rejects unknown --ignore tokens).
-    let not_ignored = select::select(all, &[], ignore)?;
-    chosen.retain(|r| not_ignored.iter().any(|k| k.meta().id == r.meta().id));
+    if !ignore.is_empty() {
+        let not_ignored: std::collections::HashSet<&str> =
+            select::select(all, &[], ignore)?.iter().map(|r| r.meta().id).collect();
+        chosen.retain(|r| not_ignored.contains(r.meta().id));
+    }
     chosen.sort_by_key(|r| r.meta().id);
     Ok(chosen)
 }

@@ -59,6 +59,16 @@ impl<'r> Engine<'r> {
             triggers,
             gates,
         };
+        // Only the controls that override others can turn a rule off; the table is worked out from them alone
+        // (looking each rule up by ID for every cell cost more than a small scan's rules).
+        let overriding: Vec<crate::rule::PssControl> = engine
+            .rules
+            .iter()
+            .filter_map(|r| r.meta().pss)
+            .filter(|c| !c.overrides.is_empty())
+            .collect();
+        let controls: Vec<(&str, Option<crate::rule::PssControl>)> =
+            engine.rules.iter().map(|r| (r.meta().id, r.meta().pss)).collect();
         engine.applies = LEVELS
             .iter()
             .map(|level| {
@@ -68,10 +78,9 @@ impl<'r> Engine<'r> {
                             level: *level,
                             version: crate::pss::PssVersion::Minor(minor),
                         };
-                        engine
-                            .rules
+                        controls
                             .iter()
-                            .map(|r| r.meta().pss.is_none() || engine.pss_rule_applies(r.meta().id, policy))
+                            .map(|(id, pss)| pss.is_none_or(|c| control_applies(id, c, policy, &overriding)))
                             .collect()
                     })
                     .collect()
@@ -182,6 +191,18 @@ impl<'r> Engine<'r> {
         not_evaluated
     }
 
+    /// Whether the `index`-th rule runs for a pod judged at `policy`, from the table worked out once in
+    /// [`Engine::new`] (what [`Engine::check_object`] reads). Equals [`Engine::pss_rule_applies`] for its ID.
+    pub fn runs_at(&self, index: usize, policy: PssPolicy) -> bool {
+        let level = LEVELS.iter().position(|l| *l == policy.level).unwrap_or(0);
+        self.applies
+            .get(level)
+            .and_then(|by_minor| by_minor.get(policy.version.minor() as usize))
+            .and_then(|a| a.get(index))
+            .copied()
+            .unwrap_or(false)
+    }
+
     /// Whether rule `id` runs for a pod judged at `policy`. Non-PSS rules always run. A PSS rule runs when its
     /// level is within the policy's level, the policy version has the check, and no enabled restricted rule
     /// replaces it at that version (as Pod Security Admission's `OverrideCheckIDs` do).
@@ -189,17 +210,29 @@ impl<'r> Engine<'r> {
         let Some(control) = self.rules.iter().find(|r| r.meta().id == id).and_then(|r| r.meta().pss) else {
             return true;
         };
-        let minor = policy.version.minor();
-        if policy.level == PssLevel::Privileged || control.level > policy.level || minor < control.since {
-            return false;
-        }
-        !self.rules.iter().filter_map(|r| r.meta().pss).any(|other| {
-            other.level <= policy.level
-                && minor >= other.since
-                && other
-                    .overrides
-                    .iter()
-                    .any(|(overridden, from)| *overridden == id && minor >= *from)
-        })
+        let others: Vec<crate::rule::PssControl> = self.rules.iter().filter_map(|r| r.meta().pss).collect();
+        control_applies(id, control, policy, &others)
     }
+}
+
+/// Whether rule `id`, which implements `control`, runs at `policy`, given the enabled rules' controls (`others`;
+/// only those that override other rules matter).
+fn control_applies(
+    id: &str,
+    control: crate::rule::PssControl,
+    policy: PssPolicy,
+    others: &[crate::rule::PssControl],
+) -> bool {
+    let minor = policy.version.minor();
+    if policy.level == PssLevel::Privileged || control.level > policy.level || minor < control.since {
+        return false;
+    }
+    !others.iter().any(|other| {
+        other.level <= policy.level
+            && minor >= other.since
+            && other
+                .overrides
+                .iter()
+                .any(|(overridden, from)| *overridden == id && minor >= *from)
+    })
 }

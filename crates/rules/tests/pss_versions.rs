@@ -325,3 +325,40 @@ fn workload_pointers_reach_the_template() {
     );
     assert_eq!(f[0].message, "container \"app\" sets securityContext.privileged: true");
 }
+
+#[test]
+fn the_engines_table_is_the_rule_by_rule_answer() {
+    // The table `Engine::new` works out from the overriding controls alone, against the answer looked up rule by
+    // rule, for every rule, level and version: with every rule enabled, and with the PSS rules alone.
+    let every: Vec<_> = palisade_rules::all().to_vec();
+    let pss_only: Vec<_> = every.iter().copied().filter(|r| r.meta().pss.is_some()).collect();
+    let mut cells = 0;
+    let mut off = 0;
+    let mut overridden = 0;
+    for rules in [every, pss_only] {
+        let engine = Engine::new(rules);
+        for level in [PssLevel::Privileged, PssLevel::Baseline, PssLevel::Restricted] {
+            for minor in 0..=palisade_core::pss::LATEST_MINOR {
+                let policy = PssPolicy {
+                    level,
+                    version: PssVersion::Minor(minor),
+                };
+                for (i, rule) in engine.rules().iter().enumerate() {
+                    let expected = engine.pss_rule_applies(rule.meta().id, policy);
+                    assert_eq!(engine.runs_at(i, policy), expected, "{} at {policy:?}", rule.meta().id);
+                    cells += 1;
+                    off += usize::from(!expected);
+                    overridden += usize::from(rule.meta().pss.is_some_and(|c| {
+                        !expected && level != PssLevel::Privileged && c.level <= level && minor >= c.since
+                    }));
+                }
+            }
+        }
+    }
+    // Both answers are exercised: rules that run and rules that do not, some of them only because an enabled
+    // restricted rule replaces them.
+    assert!(
+        cells > 10_000 && off > 1_000 && overridden > 0,
+        "{cells} cells, {off} off, {overridden} overridden"
+    );
+}
