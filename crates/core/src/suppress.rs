@@ -127,6 +127,9 @@ pub fn annotation_ignore(root: &Node) -> Option<(RuleList, String)> {
 /// Identity of an object's annotation suppression: (file, document, kind, name).
 pub type AnnotationKey = (String, usize, String, String);
 
+/// [`Suppressions::annotations`] borrowed for lookups: by file, then by (document, kind, name).
+type Annotated<'s> = HashMap<&'s str, HashMap<(usize, &'s str, &'s str), &'s (RuleList, String)>>;
+
 /// Everything that can suppress findings in one scan.
 #[derive(Debug, Default)]
 pub struct Suppressions<'a> {
@@ -171,10 +174,21 @@ impl Suppressions<'_> {
         if active.is_empty() && (!self.inline || (self.annotations.is_empty() && self.comments.is_empty())) {
             return (findings, Vec::new(), warnings);
         }
+        // The annotated objects by file, borrowed: a finding in a file without any costs one lookup, and none
+        // builds an owned key.
+        let mut annotated: Annotated = HashMap::new();
+        if self.inline {
+            for ((file, document, kind, name), ignore) in &self.annotations {
+                annotated
+                    .entry(file.as_str())
+                    .or_default()
+                    .insert((*document, kind.as_str(), name.as_str()), ignore);
+            }
+        }
         let mut kept = Vec::with_capacity(findings.len());
         let mut suppressed = Vec::new();
         for f in findings {
-            match self.suppression_for(&f, &active) {
+            match self.suppression_for(&f, &annotated, &active) {
                 Some(s) => suppressed.push(Suppressed {
                     finding: f,
                     suppression: s,
@@ -185,15 +199,15 @@ impl Suppressions<'_> {
         (kept, suppressed, warnings)
     }
 
-    fn suppression_for(&self, f: &Finding, active: &[&crate::config::Exemption]) -> Option<Suppression> {
-        if self.inline && !self.annotations.is_empty() {
-            let key = (
-                f.location.file.to_string(),
-                f.location.document,
-                f.object.kind.clone(),
-                f.object.name.clone().unwrap_or_default(),
-            );
-            if let Some((rules, reason)) = self.annotations.get(&key) {
+    fn suppression_for(
+        &self,
+        f: &Finding,
+        annotated: &Annotated,
+        active: &[&crate::config::Exemption],
+    ) -> Option<Suppression> {
+        if let Some(objects) = annotated.get(&*f.location.file) {
+            let name = f.object.name.as_deref().unwrap_or_default();
+            if let Some((rules, reason)) = objects.get(&(f.location.document, f.object.kind.as_str(), name)) {
                 if rules.covers(f.rule) {
                     return Some(Suppression {
                         kind: SuppressionKind::Annotation,
@@ -229,6 +243,62 @@ impl Suppressions<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finding::{Location, ObjectRef, Severity};
+
+    fn finding(file: &str, document: usize, kind: &str, name: &str, rule: &'static str) -> Finding {
+        Finding {
+            rule,
+            name: "some-rule",
+            severity: Severity::High,
+            message: format!("{file} {document} {kind} {name}"),
+            remediation: "",
+            object: ObjectRef {
+                api_version: "v1".into(),
+                kind: kind.into(),
+                namespace: None,
+                name: Some(name.into()),
+            }
+            .into(),
+            location: Location {
+                file: file.into(),
+                document,
+                line: 1,
+                column: 1,
+                pointer: String::new(),
+            },
+        }
+    }
+
+    #[test]
+    fn annotations_suppress_their_own_object_only() {
+        let mut annotations = HashMap::new();
+        let ignore = |rules: &str| (RuleList::parse(rules), "why".to_string());
+        annotations.insert(("a.yaml".into(), 2, "Pod".into(), "web".into()), ignore("K8S-001"));
+        annotations.insert(("b.yaml".into(), 1, "Pod".into(), "db".into()), ignore("all"));
+        let s = Suppressions {
+            annotations,
+            inline: true,
+            ..Default::default()
+        };
+        let findings = vec![
+            finding("a.yaml", 2, "Pod", "web", "K8S-001"),
+            finding("a.yaml", 2, "Pod", "web", "K8S-002"),
+            finding("a.yaml", 1, "Pod", "web", "K8S-001"),
+            finding("a.yaml", 2, "Deployment", "web", "K8S-001"),
+            finding("a.yaml", 2, "Pod", "api", "K8S-001"),
+            finding("b.yaml", 2, "Pod", "web", "K8S-001"),
+            finding("b.yaml", 1, "Pod", "db", "K8S-003"),
+            finding("c.yaml", 1, "Pod", "db", "K8S-003"),
+        ];
+        let (kept, suppressed, _) = s.apply(findings.clone());
+        let messages = |f: &[&Finding]| f.iter().map(|f| (f.message.clone(), f.rule)).collect::<Vec<_>>();
+        let suppressed: Vec<&Finding> = suppressed.iter().map(|s| &s.finding).collect();
+        assert_eq!(messages(&suppressed), messages(&[&findings[0], &findings[6]]));
+        assert_eq!(kept.len(), findings.len() - 2);
+        // --no-inline-exemptions: nothing is suppressed.
+        let off = Suppressions { inline: false, ..s };
+        assert_eq!(off.apply(findings.clone()).0.len(), findings.len());
+    }
 
     #[test]
     fn comments_are_found_with_rules_and_reason() {
