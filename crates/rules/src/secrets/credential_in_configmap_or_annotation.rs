@@ -132,11 +132,18 @@ data:
 pub struct CredentialInConfigmapOrAnnotation;
 
 fn check_data(obj: &K8sObject, out: &mut Vec<Violation>) {
-    let data = locate(&obj.root, "", obj.root.pos, &["data"]);
-    for e in data.node.and_then(Node::as_map).map(|m| m.entries()).unwrap_or(&[]) {
+    for e in obj
+        .root
+        .get("data")
+        .and_then(Node::as_map)
+        .map(|m| m.entries())
+        .unwrap_or(&[])
+    {
         let Some(value) = e.value.as_str() else { continue };
-        let loc = locate(&obj.root, "", obj.root.pos, &["data", &e.key]);
+        // Located only when reported: most keys are not.
+        let here = || locate(&obj.root, "", obj.root.pos, &["data", &e.key]);
         if let Some(d) = detect(&e.key, value, Mode::Literal) {
+            let loc = here();
             out.push(Violation::new(
                 format!(
                     "ConfigMap data key \"{}\" holds a credential-like literal ({})",
@@ -151,8 +158,10 @@ fn check_data(obj: &K8sObject, out: &mut Vec<Violation>) {
         if !value.contains('\n') {
             continue;
         }
+        let mut loc = None;
         for (line, name, v) in assignments(value) {
             if let Some(d) = detect(name, v, Mode::Literal) {
+                let loc = loc.get_or_insert_with(here);
                 out.push(Violation::new(
                     format!(
                         "ConfigMap data key \"{}\" sets \"{name}\" (line {line} of the value) to a credential-like \
@@ -166,8 +175,13 @@ fn check_data(obj: &K8sObject, out: &mut Vec<Violation>) {
             }
         }
     }
-    let binary = locate(&obj.root, "", obj.root.pos, &["binaryData"]);
-    for e in binary.node.and_then(Node::as_map).map(|m| m.entries()).unwrap_or(&[]) {
+    for e in obj
+        .root
+        .get("binaryData")
+        .and_then(Node::as_map)
+        .map(|m| m.entries())
+        .unwrap_or(&[])
+    {
         let Some(bytes) = e.value.as_str().and_then(decode_base64).filter(|b| !b.is_empty()) else {
             continue;
         };
