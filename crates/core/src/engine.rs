@@ -119,11 +119,7 @@ impl<'r> Engine<'r> {
         let Some(targeted) = self.by_kind.get(obj.id.kind.as_str()) else {
             return;
         };
-        let level = LEVELS.iter().position(|l| *l == ctx.pss.level).unwrap_or(0);
-        let applies = self
-            .applies
-            .get(level)
-            .and_then(|by_minor| by_minor.get(ctx.pss.version.minor() as usize));
+        let applies = self.applies_at(ctx.pss);
         // The trigger keys the object holds, looked for when the first rule with trigger keys comes up.
         let mut present = None;
         for &i in targeted {
@@ -194,13 +190,19 @@ impl<'r> Engine<'r> {
     /// Whether the `index`-th rule runs for a pod judged at `policy`, from the table worked out once in
     /// [`Engine::new`] (what [`Engine::check_object`] reads). Equals [`Engine::pss_rule_applies`] for its ID.
     pub fn runs_at(&self, index: usize, policy: PssPolicy) -> bool {
+        self.applies_at(policy)
+            .and_then(|a| a.get(index))
+            .copied()
+            .unwrap_or(false)
+    }
+
+    /// The row of the table for `policy`: whether each rule runs.
+    fn applies_at(&self, policy: PssPolicy) -> Option<&[bool]> {
         let level = LEVELS.iter().position(|l| *l == policy.level).unwrap_or(0);
         self.applies
             .get(level)
             .and_then(|by_minor| by_minor.get(policy.version.minor() as usize))
-            .and_then(|a| a.get(index))
-            .copied()
-            .unwrap_or(false)
+            .map(Vec::as_slice)
     }
 
     /// Whether rule `id` runs for a pod judged at `policy`. Non-PSS rules always run. A PSS rule runs when its
