@@ -180,6 +180,13 @@ impl Feed for Vec<u8> {
 /// Feeds the parts in the fingerprint's order. Fields are joined with NUL, which none of them contains, so
 /// different splits never collide: rule, file, kind, namespace, name, pointer shape, quoted names.
 fn feed_parts(p: &Parts<'_>, h: &mut impl Feed) {
+    feed_rule_and_file(p, h);
+    feed_rest(p, h);
+}
+
+/// The start of the fingerprint's input: the rule and the file (which most findings of a file share with another
+/// finding of the same rule).
+fn feed_rule_and_file(p: &Parts<'_>, h: &mut impl Feed) {
     h.bytes(p.rule.as_bytes());
     h.byte(0);
     // `\\` read as `/`; the runs between are fed whole. Separators here and in the message are found with the
@@ -194,6 +201,10 @@ fn feed_parts(p: &Parts<'_>, h: &mut impl Feed) {
     }
     h.bytes(file.get(start..).unwrap_or_default());
     h.byte(0);
+}
+
+/// The rest of the fingerprint's input, after [`feed_rule_and_file`].
+fn feed_rest(p: &Parts<'_>, h: &mut impl Feed) {
     h.bytes(p.kind.as_bytes());
     h.byte(0);
     h.bytes(p.namespace.as_bytes());
@@ -255,22 +266,52 @@ pub(crate) fn hex_of_parts(p: Parts<'_>) -> Hex {
 /// Fingerprints of findings four at a time. Each byte's FNV step waits on the step before it, so one chain
 /// leaves the multiplier idle most of the time; four independent chains in step keep it busy. The values are
 /// the same as [`hex_of`]'s.
+///
+/// Each lane starts from the hash of its finding's rule and file, remembered for the file the findings are in
+/// (they come sorted by file, and most findings share their rule and file with another): only the rest of the
+/// input is hashed per finding.
 #[derive(Default)]
 pub(crate) struct Lanes {
     bufs: [Vec<u8>; 4],
+    /// The file the remembered starts belong to, by address and length (findings of one file share its label).
+    file: (usize, usize),
+    /// For rules of that file, by the address and length of the rule ID: the hash after the rule and the file.
+    starts: Vec<((usize, usize), u128)>,
 }
 
 impl Lanes {
+    /// The hash of `f`'s rule and file, remembered per file.
+    fn start_of(&mut self, f: &Finding) -> u128 {
+        let file = (f.location.file.as_ptr() as usize, f.location.file.len());
+        if file != self.file {
+            self.file = file;
+            self.starts.clear();
+        }
+        let rule = (f.rule.as_ptr() as usize, f.rule.len());
+        if let Some((_, h)) = self.starts.iter().find(|(r, _)| *r == rule) {
+            return *h;
+        }
+        let mut h = Fnv1a128::new();
+        feed_rule_and_file(&parts(f), &mut h);
+        self.starts.push((rule, h.0));
+        h.0
+    }
+
     /// The fingerprints of the first four of `findings` (lanes past the end hold the hash of nothing).
     pub(crate) fn hex_of(&mut self, findings: &[Finding]) -> [Hex; 4] {
+        let mut h = [Fnv1a128::OFFSET; 4];
+        for (i, start) in h.iter_mut().enumerate() {
+            if let Some(f) = findings.get(i) {
+                *start = self.start_of(f);
+            }
+        }
         for (i, buf) in self.bufs.iter_mut().enumerate() {
             buf.clear();
             if let Some(f) = findings.get(i) {
-                feed_parts(&parts(f), buf);
+                feed_rest(&parts(f), buf);
             }
         }
         let [a, b, c, d] = &self.bufs;
-        let mut h = [Fnv1a128::OFFSET; 4];
         let common = a.len().min(b.len()).min(c.len()).min(d.len());
         for (((&x, &y), &z), &w) in a.iter().zip(b).zip(c).zip(d).take(common) {
             h[0] = Fnv1a128::step(h[0], x);
@@ -579,6 +620,39 @@ mod tests {
                 assert_eq!(h, hex_of(f));
             }
         }
+    }
+
+    #[test]
+    fn lanes_remember_rule_and_file_starts_correctly() {
+        // Runs of one file with rules repeating (remembered starts), the same label in another allocation, a
+        // label that normalises, rules with the same length, and files coming back after another one.
+        let files: [std::sync::Arc<str>; 4] = [
+            "a.yaml".into(),
+            "a.yaml".into(),
+            ".\\dir\\b.yaml".into(),
+            "c.yaml".into(),
+        ];
+        let rules = ["K8S-001", "K8S-002", "RBAC-029", "K8S-001"];
+        let mut findings = Vec::new();
+        for (n, file) in [0, 0, 0, 1, 1, 2, 2, 2, 2, 0, 3, 3, 1].into_iter().enumerate() {
+            let mut f = finding(n as u32, "unused");
+            f.location.file = std::sync::Arc::clone(&files[file]);
+            f.rule = rules[(n * 7 / 3) % rules.len()];
+            f.message = format!("container \"c{}\" is {n}", n % 3);
+            f.location.pointer = format!("/spec/containers/{n}/x");
+            findings.push(f);
+        }
+        let mut lanes = Lanes::default();
+        let mut remembered = 0;
+        for start in (0..findings.len()).step_by(4) {
+            let before = lanes.starts.len();
+            let hexes = lanes.hex_of(findings.get(start..).unwrap_or_default());
+            remembered += usize::from(lanes.starts.len() < before + findings.len().min(start + 4) - start);
+            for (f, h) in findings.iter().skip(start).zip(hexes) {
+                assert_eq!(h, hex_of(f), "finding at line {}", f.location.line);
+            }
+        }
+        assert!(remembered > 0, "no start was reused");
     }
 
     #[test]
