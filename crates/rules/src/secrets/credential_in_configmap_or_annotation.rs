@@ -131,14 +131,13 @@ data:
 /// Flags credential-like ConfigMap values and annotations.
 pub struct CredentialInConfigmapOrAnnotation;
 
+/// The entries of the object's top-level map `key` (none when it is absent or not a map).
+fn entries<'a>(obj: &'a K8sObject, key: &str) -> &'a [palisade_core::node::Entry] {
+    obj.root.get(key).and_then(Node::as_map).map_or(&[], |m| m.entries())
+}
+
 fn check_data(obj: &K8sObject, out: &mut Vec<Violation>) {
-    for e in obj
-        .root
-        .get("data")
-        .and_then(Node::as_map)
-        .map(|m| m.entries())
-        .unwrap_or(&[])
-    {
+    for e in entries(obj, "data") {
         let Some(value) = e.value.as_str() else { continue };
         // Located only when reported: most keys are not.
         let here = || locate(&obj.root, "", obj.root.pos, &["data", &e.key]);
@@ -175,13 +174,7 @@ fn check_data(obj: &K8sObject, out: &mut Vec<Violation>) {
             }
         }
     }
-    for e in obj
-        .root
-        .get("binaryData")
-        .and_then(Node::as_map)
-        .map(|m| m.entries())
-        .unwrap_or(&[])
-    {
+    for e in entries(obj, "binaryData") {
         let Some(bytes) = e.value.as_str().and_then(decode_base64).filter(|b| !b.is_empty()) else {
             continue;
         };
