@@ -319,6 +319,11 @@ impl Sources {
 impl palisade_report::SourceLines for Sources {
     fn line(&self, file: &str, line: u32) -> Option<String> {
         let mut cache = self.cache.borrow_mut();
+        // Looked up borrowed first: reports ask for a line per finding, and the file is nearly always known.
+        let index = usize::try_from(line).ok()?.checked_sub(1)?;
+        if let Some(known) = cache.get(file) {
+            return known.as_ref()?.get(index).cloned();
+        }
         let lines = cache
             .entry(file.to_string())
             .or_insert_with(|| {
@@ -332,6 +337,6 @@ impl palisade_report::SourceLines for Sources {
                 text.map(|t| Arc::new(Self::lines_of(&t)))
             })
             .clone()?;
-        lines.get(usize::try_from(line).ok()?.checked_sub(1)?).cloned()
+        lines.get(index).cloned()
     }
 }

@@ -94,6 +94,30 @@ fn assert_valid(validator: &jsonschema::Validator, sarif: &Value, what: &str) {
 }
 
 /// Structural checks GitHub code scanning relies on, beyond the schema.
+/// Each result is one line, exactly as serde_json writes its value (keys in byte order, compact): results are
+/// written field by field, not serialised from a tree of values, and this holds them to what that would give.
+fn assert_results_are_canonical(text: &str, what: &str) {
+    let start = text
+        .find("\"results\": [")
+        .unwrap_or_else(|| panic!("{what}: no results array"));
+    let mut n = 0;
+    for line in text[start..].lines().skip(1) {
+        let line = line.trim().trim_end_matches(',');
+        if !line.starts_with('{') {
+            break;
+        }
+        let v: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{what}: {e}: {line}"));
+        assert_eq!(serde_json::to_string(&v).unwrap(), line, "{what}");
+        n += 1;
+    }
+    let count = json_text(text)["runs"][0]["results"].as_array().map_or(0, Vec::len);
+    assert_eq!(n, count, "{what}: every result on its own line");
+}
+
+fn json_text(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}"))
+}
+
 fn assert_code_scanning_ready(sarif: &Value, what: &str) {
     assert_eq!(sarif["version"], "2.1.0");
     let runs = sarif["runs"].as_array().unwrap();
@@ -190,6 +214,7 @@ fn sarif_is_valid_for_every_example_and_fixture() {
             assert_valid(v, &sarif, what);
         }
         assert_code_scanning_ready(&sarif, what);
+        assert_results_are_canonical(&stdout(&out), what);
         results += sarif["runs"][0]["results"].as_array().unwrap().len();
     }
     assert!(results > 100, "only {results} results over every example and fixture");

@@ -57,10 +57,17 @@ impl Summary {
     /// Fills `findings` and `by_severity` from the findings.
     pub fn count_findings(&mut self, findings: &[Finding]) {
         self.findings = findings.len();
-        self.by_severity = Severity::ALL_DESC.iter().map(|s| (*s, 0)).collect();
+        // Counted in an array (one map lookup per finding cost ~4 ms at 77,000 findings), then stored.
+        let mut counts = [0usize; Severity::ALL_DESC.len()];
         for f in findings {
-            *self.by_severity.entry(f.severity).or_insert(0) += 1;
+            if let Some(c) = counts.get_mut(f.severity as usize) {
+                *c += 1;
+            }
         }
+        self.by_severity = Severity::ALL_DESC
+            .iter()
+            .map(|s| (*s, counts.get(*s as usize).copied().unwrap_or(0)))
+            .collect();
     }
 }
 
@@ -540,5 +547,39 @@ mod tests {
             .map(describe)
             .collect();
         assert_eq!(merged, sorted_whole(&split, &[], &rank));
+    }
+
+    #[test]
+    fn counts_per_severity_include_zeroes() {
+        let file: Arc<str> = "a.yaml".into();
+        let severities = [
+            Severity::Critical,
+            Severity::Low,
+            Severity::Critical,
+            Severity::Info,
+            Severity::Low,
+            Severity::Critical,
+        ];
+        let findings: Vec<Finding> = severities
+            .iter()
+            .map(|s| Finding {
+                severity: *s,
+                ..finding(&file, 1, 1, "K8S-001", "t")
+            })
+            .collect();
+        let mut summary = Summary::default();
+        summary.count_findings(&findings);
+        assert_eq!(summary.findings, 6);
+        let counts: Vec<(Severity, usize)> = summary.by_severity.into_iter().collect();
+        assert_eq!(
+            counts,
+            [
+                (Severity::Info, 1),
+                (Severity::Low, 2),
+                (Severity::Medium, 0),
+                (Severity::High, 0),
+                (Severity::Critical, 3)
+            ]
+        );
     }
 }

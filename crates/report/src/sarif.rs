@@ -7,6 +7,7 @@ use crate::escape::uri_path;
 use crate::{fingerprint, fixes, redact, Artifact, Report};
 use palisade_core::{Finding, RuleMeta, Severity};
 use serde_json::{json, Map, Value};
+use std::collections::{HashMap, HashSet};
 
 /// The SARIF schema URI written to `$schema`.
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -144,98 +145,138 @@ fn minimal_descriptor(f: &Finding) -> Value {
     })
 }
 
-fn logical_location(f: &Finding) -> Value {
+/// A JSON string, escaped as serde_json escapes it.
+fn string(w: &mut impl std::io::Write, s: &str) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *w, s).map_err(std::io::Error::from)
+}
+
+fn number(w: &mut impl std::io::Write, n: impl itoa::Integer) -> std::io::Result<()> {
+    w.write_all(itoa::Buffer::new().format(n).as_bytes())
+}
+
+/// Writes one result on one line: the object serde_json would write for it (keys in byte order, compact),
+/// written directly instead of built as a tree of values and then serialised (which was most of the time of a
+/// large log). `artifact` is the result's `artifactLocation`, already serialised (`None` when the file label is
+/// not a file). The test
+/// `sarif_is_valid_for_every_example_and_fixture` holds every result line to what serde_json writes for its value.
+fn write_result(
+    w: &mut impl std::io::Write,
+    report: &Report,
+    f: &Finding,
+    rule_index: Option<usize>,
+    controls: Option<Vec<&str>>,
+    artifact: Option<&[u8]>,
+) -> std::io::Result<()> {
+    let loc = &f.location;
+    let source_line = report.sources.line(&loc.file, loc.line);
+    w.write_all(b"{")?;
+    if report.baseline.is_some() {
+        w.write_all(b"\"baselineState\":\"new\",")?;
+    }
+    if let (Some(edit), Some(artifact)) = (source_line.as_deref().and_then(|l| fixes::edit_for(f, l)), artifact) {
+        w.write_all(b"\"fixes\":[{\"artifactChanges\":[{\"artifactLocation\":")?;
+        w.write_all(artifact)?;
+        w.write_all(b",\"replacements\":[{\"deletedRegion\":{\"endColumn\":")?;
+        number(w, edit.end_column)?;
+        w.write_all(b",\"endLine\":")?;
+        number(w, edit.line)?;
+        w.write_all(b",\"startColumn\":")?;
+        number(w, edit.start_column)?;
+        w.write_all(b",\"startLine\":")?;
+        number(w, edit.line)?;
+        w.write_all(b"},\"insertedContent\":{\"text\":")?;
+        string(w, &edit.text)?;
+        w.write_all(b"}}]}],\"description\":{\"text\":")?;
+        string(w, &edit.description)?;
+        w.write_all(b"}}],")?;
+    }
+    w.write_all(b"\"level\":")?;
+    string(w, level(f.severity))?;
+    // The logical location names the object.
     let o = &f.object;
-    let name = o.name.clone().unwrap_or_else(|| "<unnamed>".to_string());
-    let mut fqn = o.kind.clone();
+    let name = o.name.as_deref().unwrap_or("<unnamed>");
+    w.write_all(b",\"locations\":[{\"logicalLocations\":[{\"fullyQualifiedName\":")?;
+    let mut fqn = String::with_capacity(o.kind.len() + name.len() + 2 + o.namespace.as_ref().map_or(0, String::len));
+    fqn.push_str(&o.kind);
     if let Some(ns) = &o.namespace {
         fqn.push('/');
         fqn.push_str(ns);
     }
     fqn.push('/');
-    fqn.push_str(&name);
-    json!({
-        "name": name,
-        "fullyQualifiedName": fqn,
-        "kind": "resource",
-        "properties": { "apiVersion": o.api_version, "kind": o.kind, "namespace": o.namespace },
-    })
-}
-
-fn result(report: &Report, f: &Finding, rule_index: Option<usize>, controls: Option<Vec<&str>>) -> Value {
-    let loc = &f.location;
-    let source_line = report.sources.line(&loc.file, loc.line);
-    let mut location = Map::new();
-    let artifact_loc = artifact_location(report, &loc.file);
-    if let Some(artifact_loc) = artifact_loc.clone().filter(|_| loc.line > 0) {
-        let mut region = Map::new();
-        region.insert("startLine".into(), loc.line.into());
-        if loc.column > 0 {
-            region.insert("startColumn".into(), loc.column.into());
-            if let Some(line) = &source_line {
-                region.insert("endLine".into(), loc.line.into());
-                region.insert("endColumn".into(), crate::end_column(line, loc.column).into());
-            }
+    fqn.push_str(name);
+    string(w, &fqn)?;
+    w.write_all(b",\"kind\":\"resource\",\"name\":")?;
+    string(w, name)?;
+    w.write_all(b",\"properties\":{\"apiVersion\":")?;
+    string(w, &o.api_version)?;
+    w.write_all(b",\"kind\":")?;
+    string(w, &o.kind)?;
+    w.write_all(b",\"namespace\":")?;
+    match &o.namespace {
+        Some(ns) => string(w, ns)?,
+        None => w.write_all(b"null")?,
+    }
+    w.write_all(b"}}]")?;
+    if let Some(artifact) = artifact.filter(|_| loc.line > 0) {
+        w.write_all(b",\"physicalLocation\":{\"artifactLocation\":")?;
+        w.write_all(artifact)?;
+        w.write_all(b",\"region\":{")?;
+        if let (Some(line), true) = (&source_line, loc.column > 0) {
+            w.write_all(b"\"endColumn\":")?;
+            number(w, crate::end_column(line, loc.column))?;
+            w.write_all(b",\"endLine\":")?;
+            number(w, loc.line)?;
+            w.write_all(b",")?;
         }
         if let Some(line) = &source_line {
-            region.insert("snippet".into(), json!({ "text": redact::line_for(f, line) }));
+            w.write_all(b"\"snippet\":{\"text\":")?;
+            string(w, &redact::line_for(f, line))?;
+            w.write_all(b"},")?;
         }
-        location.insert(
-            "physicalLocation".into(),
-            json!({ "artifactLocation": artifact_loc, "region": region }),
-        );
+        if loc.column > 0 {
+            w.write_all(b"\"startColumn\":")?;
+            number(w, loc.column)?;
+            w.write_all(b",")?;
+        }
+        w.write_all(b"\"startLine\":")?;
+        number(w, loc.line)?;
+        w.write_all(b"}}")?;
     }
-    location.insert("logicalLocations".into(), json!([logical_location(f)]));
-    let mut r = json!({
-        "ruleId": f.rule,
-        "level": level(f.severity),
-        "message": { "text": format!("{} ({}). Fix: {}", f.message, f.object, f.remediation) },
-        "locations": [location],
-        "partialFingerprints": { fingerprint::SARIF_KEY: fingerprint::of(f) },
-        "properties": {
-            "severity": f.severity.as_str(),
-            "file": loc.file,
-            "document": loc.document,
-            "line": loc.line,
-            "column": loc.column,
-            "pointer": loc.pointer,
-        },
-    });
-    let Some(o) = r.as_object_mut() else {
-        return r;
-    };
+    w.write_all(b"}],\"message\":{\"text\":")?;
+    string(w, &format!("{} ({}). Fix: {}", f.message, f.object, f.remediation))?;
+    w.write_all(b"},\"partialFingerprints\":{")?;
+    string(w, fingerprint::SARIF_KEY)?;
+    w.write_all(b":\"")?;
+    w.write_all(fingerprint::hex_of(f).as_str().as_bytes())?;
+    w.write_all(b"\"},\"properties\":{\"column\":")?;
+    number(w, loc.column)?;
+    if let Some(controls) = controls {
+        w.write_all(b",\"controls\":[")?;
+        for (i, c) in controls.iter().enumerate() {
+            if i > 0 {
+                w.write_all(b",")?;
+            }
+            string(w, c)?;
+        }
+        w.write_all(b"]")?;
+    }
+    w.write_all(b",\"document\":")?;
+    number(w, loc.document)?;
+    w.write_all(b",\"file\":")?;
+    string(w, &loc.file)?;
+    w.write_all(b",\"line\":")?;
+    number(w, loc.line)?;
+    w.write_all(b",\"pointer\":")?;
+    string(w, &loc.pointer)?;
+    w.write_all(b",\"severity\":")?;
+    string(w, f.severity.as_str())?;
+    w.write_all(b"},\"ruleId\":")?;
+    string(w, f.rule)?;
     if let Some(i) = rule_index {
-        o.insert("ruleIndex".into(), i.into());
+        w.write_all(b",\"ruleIndex\":")?;
+        number(w, i)?;
     }
-    if report.baseline.is_some() {
-        o.insert("baselineState".into(), "new".into());
-    }
-    if let (Some(c), Some(p)) = (controls, o.get_mut("properties").and_then(Value::as_object_mut)) {
-        p.insert("controls".into(), c.into());
-    }
-    if let Some(edit) = source_line.as_deref().and_then(|l| fixes::edit_for(f, l)) {
-        if let Some(artifact_loc) = artifact_loc {
-            o.insert(
-                "fixes".into(),
-                json!([{
-                    "description": { "text": edit.description },
-                    "artifactChanges": [{
-                        "artifactLocation": artifact_loc,
-                        "replacements": [{
-                            "deletedRegion": {
-                                "startLine": edit.line,
-                                "startColumn": edit.start_column,
-                                "endLine": edit.line,
-                                "endColumn": edit.end_column,
-                            },
-                            "insertedContent": { "text": edit.text },
-                        }],
-                    }],
-                }]),
-            );
-        }
-    }
-    r
+    w.write_all(b"}")
 }
 
 /// Renders the report as a SARIF 2.1.0 log (newline-terminated). See [`write`].
@@ -254,9 +295,13 @@ pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()>
     let result_data = report.result;
     let compliance = report.compliance();
     // rules[]: every rule that ran, plus rules of findings outside the catalogue.
+    // Rule IDs are looked up in sets and maps: a search of the ~180 rules per finding was most of the time of a
+    // large log.
     let mut metas: Vec<&RuleMeta> = report.enabled_rules();
+    let mut listed: HashSet<&str> = metas.iter().map(|m| m.id).collect();
     for f in &result_data.findings {
-        if !metas.iter().any(|m| m.id == f.rule) {
+        if !listed.contains(f.rule) {
+            listed.insert(f.rule);
             if let Some(m) = report.rule(f.rule) {
                 metas.push(m);
             }
@@ -273,10 +318,14 @@ pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()>
             rule_descriptor(report, m, &controls)
         })
         .collect();
-    let mut ids: Vec<String> = metas.iter().map(|m| m.id.to_string()).collect();
+    // The index of each rule in `rules`.
+    let mut ids: HashMap<&str, usize> = HashMap::new();
+    for (i, m) in metas.iter().enumerate() {
+        ids.entry(m.id).or_insert(i);
+    }
     for f in &result_data.findings {
-        if !ids.iter().any(|id| id == f.rule) {
-            ids.push(f.rule.to_string());
+        if !ids.contains_key(f.rule) {
+            ids.insert(f.rule, rules.len());
             rules.push(minimal_descriptor(f));
         }
     }
@@ -375,11 +424,25 @@ pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()>
         }
     }
     write!(w, "\n      \"results\": [")?;
+    // The artifact location of the file of the last result (results come sorted by file).
+    let mut artifact: Option<(&str, Option<Vec<u8>>)> = None;
     for (i, f) in result_data.findings.iter().enumerate() {
-        let index = ids.iter().position(|id| id == f.rule);
-        let r = result(report, f, index, compliance.as_ref().map(|c| c.controls_of(i)));
+        let index = ids.get(f.rule).copied();
+        let file: &str = &f.location.file;
+        if artifact.as_ref().is_none_or(|(known, _)| *known != file) {
+            let serialised = artifact_location(report, file).and_then(|a| serde_json::to_vec(&a).ok());
+            artifact = Some((file, serialised));
+        }
         write!(w, "{}\n        ", if i == 0 { "" } else { "," })?;
-        serde_json::to_writer(&mut w, &r)?;
+        let serialised = artifact.as_ref().and_then(|(_, a)| a.as_deref());
+        write_result(
+            &mut w,
+            report,
+            f,
+            index,
+            compliance.as_ref().map(|c| c.controls_of(i)),
+            serialised,
+        )?;
     }
     write!(w, "\n      ]\n    }}\n  ]\n}}\n")?;
     w.flush()
