@@ -260,10 +260,17 @@ pub fn write(
     report.docs_url = Some(&docs);
     for (format, dest) in &pairs {
         let to_stdout = dest == "-";
-        if matches!(format, Format::Json | Format::Sarif) {
-            // Streamed: the JSON or SARIF of a large scan is not built in memory first.
+        if matches!(format, Format::Json | Format::Sarif | Format::Text) {
+            // Streamed: the JSON, SARIF or text of a large scan is not built in memory first.
+            let color = to_stdout
+                && !args.no_color
+                && std::env::var_os("NO_COLOR").is_none()
+                && std::io::stdout().is_terminal();
             let write = |w: &mut dyn std::io::Write| match format {
                 Format::Sarif => palisade_report::sarif::write(&report, w),
+                Format::Text => {
+                    palisade_report::text::write_report(&report, palisade_report::text::TextOptions { color }, w)
+                }
                 _ => palisade_report::json::write_report(&report, w),
             };
             let written = if to_stdout {
@@ -279,14 +286,9 @@ pub fn write(
         }
         let rendered = match format {
             Format::Json => palisade_report::json::render_report(&report),
-            Format::Text => {
-                let color = to_stdout
-                    && !args.no_color
-                    && std::env::var_os("NO_COLOR").is_none()
-                    && std::io::stdout().is_terminal();
-                palisade_report::text::render_report(&report, palisade_report::text::TextOptions { color })
-            }
-            Format::Sarif => palisade_report::sarif::render(&report), // streamed above
+            // Streamed above.
+            Format::Text => palisade_report::text::render_report(&report, Default::default()),
+            Format::Sarif => palisade_report::sarif::render(&report),
             Format::Junit => {
                 let group = match args.junit_group {
                     JunitGroup::Rule => palisade_report::junit::Grouping::Rule,

@@ -46,10 +46,71 @@ pub fn render(result: &ScanResult, sources: &dyn SourceLines, opts: TextOptions)
 
 /// Renders a report for a terminal: findings grouped by file, or by control when a framework is selected.
 pub fn render_report(report: &Report, opts: TextOptions) -> String {
+    let mut bytes = Vec::new();
+    // Writing to a Vec cannot fail.
+    let _ = write_report(report, opts, &mut bytes);
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// The text being written: held in a buffer that goes to the writer whenever it grows past [`Out::SPILL`], so a
+/// report of many findings is never held whole in memory (growing one string to tens of megabytes cost more than
+/// rendering it).
+struct Out<'w> {
+    buf: String,
+    /// Whether part of the text has gone to the writer already.
+    spilled: bool,
+    w: &'w mut dyn std::io::Write,
+}
+
+impl Out<'_> {
+    const SPILL: usize = 1 << 16;
+
+    /// Whether nothing was written yet.
+    fn is_empty(&self) -> bool {
+        !self.spilled && self.buf.is_empty()
+    }
+
+    fn push(&mut self, c: char) {
+        self.buf.push(c);
+    }
+
+    fn push_str(&mut self, s: &str) {
+        self.buf.push_str(s);
+    }
+
+    /// Sends the buffer on when it is large.
+    fn spill(&mut self) -> std::io::Result<()> {
+        if self.buf.len() >= Self::SPILL {
+            self.w.write_all(self.buf.as_bytes())?;
+            self.buf.clear();
+            self.spilled = true;
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> std::io::Result<()> {
+        self.w.write_all(self.buf.as_bytes())?;
+        self.w.flush()
+    }
+}
+
+impl std::fmt::Write for Out<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.buf.push_str(s);
+        Ok(())
+    }
+}
+
+/// Writes the report for a terminal (what [`render_report`] returns), streamed.
+pub fn write_report(report: &Report, opts: TextOptions, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let result = report.result;
     let sources = report.sources;
     let st = Style { on: opts.color };
-    let mut out = String::new();
+    let mut out = Out {
+        buf: String::with_capacity(Out::SPILL + 4096),
+        spilled: false,
+        w,
+    };
     match report.compliance() {
         Some(ev) => {
             for c in ev.controls.iter().filter(|c| c.status == Status::Failed) {
@@ -63,7 +124,8 @@ pub fn render_report(report: &Report, opts: TextOptions) -> String {
                     st.paint("1;31", &format!("failed ({})", c.findings.len()))
                 );
                 for f in c.findings.iter().filter_map(|i| result.findings.get(*i)) {
-                    render_finding(&mut out, f, sources, &st);
+                    render_finding(&mut out.buf, f, sources, &st);
+                    out.spill()?;
                 }
             }
             if !out.is_empty() {
@@ -108,7 +170,8 @@ pub fn render_report(report: &Report, opts: TextOptions) -> String {
                     let _ = writeln!(out, "{}", st.paint("1;4", &f.location.file));
                     current_file = Some(&*f.location.file);
                 }
-                render_finding(&mut out, f, sources, &st);
+                render_finding(&mut out.buf, f, sources, &st);
+                out.spill()?;
             }
         }
     }
@@ -187,7 +250,7 @@ pub fn render_report(report: &Report, opts: TextOptions) -> String {
     }
     out.push_str(&st.summary(result));
     out.push('\n');
-    out
+    out.finish()
 }
 
 fn render_finding(out: &mut String, f: &Finding, sources: &dyn SourceLines, st: &Style) {
