@@ -260,8 +260,8 @@ pub fn write(
     report.docs_url = Some(&docs);
     for (format, dest) in &pairs {
         let to_stdout = dest == "-";
-        if matches!(format, Format::Json | Format::Sarif | Format::Text) {
-            // Streamed: the JSON, SARIF or text of a large scan is not built in memory first.
+        if matches!(format, Format::Json | Format::Sarif | Format::Text | Format::Junit) {
+            // Streamed: the JSON, SARIF, text or JUnit of a large scan is not built in memory first.
             let color = to_stdout
                 && !args.no_color
                 && std::env::var_os("NO_COLOR").is_none()
@@ -270,6 +270,13 @@ pub fn write(
                 Format::Sarif => palisade_report::sarif::write(&report, w),
                 Format::Text => {
                     palisade_report::text::write_report(&report, palisade_report::text::TextOptions { color }, w)
+                }
+                Format::Junit => {
+                    let group = match args.junit_group {
+                        JunitGroup::Rule => palisade_report::junit::Grouping::Rule,
+                        JunitGroup::File => palisade_report::junit::Grouping::File,
+                    };
+                    palisade_report::junit::write(&report, palisade_report::junit::JunitOptions { group }, w)
                 }
                 _ => palisade_report::json::write_report(&report, w),
             };
@@ -289,13 +296,7 @@ pub fn write(
             // Streamed above.
             Format::Text => palisade_report::text::render_report(&report, Default::default()),
             Format::Sarif => palisade_report::sarif::render(&report),
-            Format::Junit => {
-                let group = match args.junit_group {
-                    JunitGroup::Rule => palisade_report::junit::Grouping::Rule,
-                    JunitGroup::File => palisade_report::junit::Grouping::File,
-                };
-                palisade_report::junit::render(&report, palisade_report::junit::JunitOptions { group })
-            }
+            Format::Junit => palisade_report::junit::render(&report, Default::default()),
             Format::Markdown => palisade_report::markdown::render(
                 &report,
                 palisade_report::markdown::MarkdownOptions {

@@ -5,6 +5,26 @@
 /// in a `str`, U+FFFE/U+FFFF) are replaced by U+FFFD so the document stays well-formed.
 pub fn xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    push_xml(&mut out, s, false);
+    out
+}
+
+/// Escapes text for an XML attribute: as [`xml`], and line breaks and tabs as character references so parsers
+/// keep them (attribute-value normalisation would turn them into spaces).
+pub fn xml_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    push_xml(&mut out, s, true);
+    out
+}
+
+/// Appends `s` escaped as [`xml`] does, or as [`xml_attr`] does when `attr` is set, in one pass (text without
+/// anything to escape is copied whole).
+pub fn push_xml(out: &mut String, s: &str, attr: bool) {
+    let plain = |b: u8| (0x20..0x7f).contains(&b) && !matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
+    if s.bytes().all(plain) {
+        out.push_str(s);
+        return;
+    }
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -12,21 +32,14 @@ pub fn xml(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            '\n' if attr => out.push_str("&#10;"),
+            '\r' if attr => out.push_str("&#13;"),
+            '\t' if attr => out.push_str("&#9;"),
             '\t' | '\n' | '\r' => out.push(c),
             c if (c as u32) < 0x20 || c == '\u{7f}' || c == '\u{fffe}' || c == '\u{ffff}' => out.push('\u{fffd}'),
             c => out.push(c),
         }
     }
-    out
-}
-
-/// Escapes text for an XML attribute: as [`xml`], and line breaks and tabs as character references so parsers
-/// keep them (attribute-value normalisation would turn them into spaces).
-pub fn xml_attr(s: &str) -> String {
-    xml(s)
-        .replace('\n', "&#10;")
-        .replace('\r', "&#13;")
-        .replace('\t', "&#9;")
 }
 
 /// Escapes text for inline Markdown (GitHub flavoured): characters that start emphasis, links, code, HTML or
@@ -85,5 +98,46 @@ mod tests {
         assert_eq!(markdown("a|b*c_"), "a\\|b\\*c\\_");
         assert_eq!(code_span("x`y|z"), "`x'y\\|z`");
         assert_eq!(uri_path("dir/a b/ü.yaml"), "dir/a%20b/%C3%BC.yaml");
+    }
+
+    /// Attribute escaping is element escaping with line breaks and tabs as references, over every string of up
+    /// to three characters from a set with each kind of character the escaping tells apart.
+    #[test]
+    fn attribute_escaping_is_element_escaping_plus_references() {
+        let set = [
+            'a', '&', '<', '>', '"', '\'', '\t', '\n', '\r', '\u{1}', '\u{7f}', 'ü', '\u{fffe}', '\u{ffff}',
+        ];
+        let mut n = 0;
+        for a in set {
+            for b in set {
+                for c in set {
+                    for s in [format!("{a}"), format!("{a}{b}"), format!("{a}{b}{c}")] {
+                        let element: String = s
+                            .chars()
+                            .map(|ch| match ch {
+                                '&' => "&amp;".to_string(),
+                                '<' => "&lt;".to_string(),
+                                '>' => "&gt;".to_string(),
+                                '"' => "&quot;".to_string(),
+                                '\'' => "&#39;".to_string(),
+                                '\u{1}' | '\u{7f}' | '\u{fffe}' | '\u{ffff}' => "\u{fffd}".to_string(),
+                                ch => ch.to_string(),
+                            })
+                            .collect();
+                        assert_eq!(xml(&s), element, "{s:?}");
+                        let attr = element
+                            .replace('\n', "&#10;")
+                            .replace('\r', "&#13;")
+                            .replace('\t', "&#9;");
+                        assert_eq!(xml_attr(&s), attr, "{s:?}");
+                        let mut pushed = String::from("x");
+                        push_xml(&mut pushed, &s, true);
+                        assert_eq!(pushed, format!("x{attr}"));
+                        n += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(n, 14 * 14 * 14 * 3);
     }
 }
