@@ -260,8 +260,11 @@ pub fn write(
     report.docs_url = Some(&docs);
     for (format, dest) in &pairs {
         let to_stdout = dest == "-";
-        if matches!(format, Format::Json | Format::Sarif | Format::Text | Format::Junit) {
-            // Streamed: the JSON, SARIF, text or JUnit of a large scan is not built in memory first.
+        if matches!(
+            format,
+            Format::Json | Format::Sarif | Format::Text | Format::Junit | Format::Html
+        ) {
+            // Streamed: the report of a large scan is not built in memory first.
             let color = to_stdout
                 && !args.no_color
                 && std::env::var_os("NO_COLOR").is_none()
@@ -278,6 +281,7 @@ pub fn write(
                     };
                     palisade_report::junit::write(&report, palisade_report::junit::JunitOptions { group }, w)
                 }
+                Format::Html => palisade_report::html::write(&report, w),
                 _ => palisade_report::json::write_report(&report, w),
             };
             let written = if to_stdout {

@@ -241,9 +241,19 @@ fn status_badge(s: Status) -> String {
 
 /// Renders the report as one self-contained HTML page.
 pub fn render(report: &Report) -> String {
+    let mut bytes = Vec::new();
+    // Writing to a Vec cannot fail.
+    let _ = write(report, &mut bytes);
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// Writes the page [`render`] returns, streamed: the findings table (a row per finding) goes to the writer in
+/// pieces of about 64 KiB instead of the whole page being held in memory first.
+pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    const SPILL: usize = 1 << 16;
     let r = report.result;
     let s = &r.summary;
-    let mut out = String::with_capacity(64 * 1024 + r.findings.len() * 1024);
+    let mut out = String::with_capacity(2 * SPILL);
     out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     out.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n");
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Palisade security report</title>\n");
@@ -309,10 +319,15 @@ pub fn render(report: &Report) -> String {
         })
         .collect();
     out.push_str(&bar_chart("Findings by severity", "chart-severity", &sev_bars));
-    let mut families: BTreeMap<String, usize> = BTreeMap::new();
+    // Counted per rule first: looking each finding's rule up among all rules took longer than the page.
+    let mut per_rule: HashMap<&str, usize> = HashMap::new();
     for f in &r.findings {
-        let fam = report.rule(f.rule).map_or("other", |m| m.family);
-        *families.entry(fam.to_string()).or_default() += 1;
+        *per_rule.entry(f.rule).or_default() += 1;
+    }
+    let mut families: BTreeMap<String, usize> = BTreeMap::new();
+    for (rule, n) in per_rule {
+        let fam = report.rule(rule).map_or("other", |m| m.family);
+        *families.entry(fam.to_string()).or_default() += n;
     }
     let mut fam_bars: Vec<(String, usize, &str)> = families.into_iter().map(|(k, v)| (k, v, "#3b5b92")).collect();
     fam_bars.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -498,6 +513,10 @@ pub fn render(report: &Report) -> String {
             snippet(report, f).unwrap_or_default(),
             esc(f.remediation)
         );
+        if out.len() >= SPILL {
+            w.write_all(out.as_bytes())?;
+            out.clear();
+        }
     }
     out.push_str("</tbody></table></section>\n");
 
@@ -561,5 +580,6 @@ pub fn render(report: &Report) -> String {
         out.push_str("</ul></section>\n");
     }
     let _ = write!(out, "</main>\n<script>{JS}</script>\n</body>\n</html>\n");
-    out
+    w.write_all(out.as_bytes())?;
+    w.flush()
 }
