@@ -64,6 +64,10 @@ impl Rule for SecretProviderClassWithoutCsiAddon {
     }
 
     fn check_index(&self, _params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
+        // Without a cluster there is nothing to report on: the users are not looked for (every workload).
+        if clusters(index).is_empty() {
+            return;
+        }
         let mut users: Vec<String> = index
             .of_kind("SecretProviderClass")
             .map(|o| {

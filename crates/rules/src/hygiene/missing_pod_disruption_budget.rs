@@ -100,7 +100,6 @@ impl Rule for MissingPodDisruptionBudget {
             }
             let covered = lookup
                 .in_namespace("PodDisruptionBudget", ns)
-                .iter()
                 .any(|pdb| selector_matches(pdb.root.path(&["spec", "selector"]), &w.pod_labels));
             if covered {
                 continue;

@@ -180,13 +180,14 @@ impl Rule for PodDisruptionBudgetBlocksEviction {
     }
 
     fn check_index(&self, params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
-        let lookup = Lookup::new(index);
+        // The lookups are built for the first budget that is judged (most scans have few or none).
+        let mut lookup = None;
         for pdb in index.of_kind("PodDisruptionBudget") {
             let ns = pdb.id.namespace.as_deref().unwrap_or("default");
             if !pdb.id.api_version.starts_with("policy/") || params.is_system_namespace(ns) {
                 continue;
             }
-            check_pdb(index, &lookup, pdb, out);
+            check_pdb(index, lookup.get_or_insert_with(|| Lookup::new(index)), pdb, out);
         }
     }
 }

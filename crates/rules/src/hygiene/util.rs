@@ -76,8 +76,8 @@ pub(crate) struct Lookup<'a> {
     workloads_by_ns: HashMap<&'a str, Vec<&'a Workload>>,
     /// Names of the scanned `v1` Namespace objects.
     defined: HashSet<&'a str>,
-    /// Retained objects by (kind, namespace), in scan order.
-    objects: HashMap<(&'a str, &'a str), Vec<&'a K8sObject>>,
+    /// The index (retained objects by kind and namespace are its lookups).
+    index: &'a ScanIndex,
     /// Largest HPA `minReplicas` (default 1) by target (kind, namespace, name).
     hpa_min: HashMap<Key<'a>, i64>,
 }
@@ -88,44 +88,42 @@ impl<'a> Lookup<'a> {
         let mut lookup = Lookup {
             workloads_by_ns: HashMap::new(),
             defined: HashSet::new(),
-            objects: HashMap::new(),
+            index,
             hpa_min: HashMap::new(),
         };
         for w in &index.workloads {
             let ns = w.namespace();
             lookup.workloads_by_ns.entry(ns).or_default().push(w);
         }
-        for obj in &index.objects {
-            if crate::namespaces::util::is_namespace(obj) {
-                if let Some(name) = obj.id.name.as_deref() {
-                    lookup.defined.insert(name);
-                }
-                continue;
+        // Only the kinds asked about are visited (the index keeps them by kind): a pass over every retained object
+        // per rule was a cache miss per object in a large scan.
+        for obj in index.of_kind("Namespace") {
+            if let (true, Some(name)) = (crate::namespaces::util::is_namespace(obj), obj.id.name.as_deref()) {
+                lookup.defined.insert(name);
             }
+        }
+        for obj in index.of_kind("HorizontalPodAutoscaler") {
             let ns = obj.id.namespace.as_deref().unwrap_or("default");
-            lookup.objects.entry((obj.id.kind.as_str(), ns)).or_default().push(obj);
-            if obj.id.kind == "HorizontalPodAutoscaler" {
-                let target = obj.root.path(&["spec", "scaleTargetRef"]);
-                if let (Some(kind), Some(name)) = (
-                    target.and_then(|t| t.get_str("kind")),
-                    target.and_then(|t| t.get_str("name")),
-                ) {
-                    let min = obj
-                        .root
-                        .path(&["spec", "minReplicas"])
-                        .and_then(Node::as_i64)
-                        .unwrap_or(1);
-                    let entry = lookup.hpa_min.entry((kind, ns, name)).or_insert(min);
-                    *entry = (*entry).max(min);
-                }
+            let target = obj.root.path(&["spec", "scaleTargetRef"]);
+            if let (Some(kind), Some(name)) = (
+                target.and_then(|t| t.get_str("kind")),
+                target.and_then(|t| t.get_str("name")),
+            ) {
+                let min = obj
+                    .root
+                    .path(&["spec", "minReplicas"])
+                    .and_then(Node::as_i64)
+                    .unwrap_or(1);
+                let entry = lookup.hpa_min.entry((kind, ns, name)).or_insert(min);
+                *entry = (*entry).max(min);
             }
         }
         lookup
     }
 
     /// Retained objects of `kind` in namespace `ns`, in scan order.
-    pub(crate) fn in_namespace(&self, kind: &'a str, ns: &'a str) -> &[&'a K8sObject] {
-        self.objects.get(&(kind, ns)).map_or(&[], Vec::as_slice)
+    pub(crate) fn in_namespace(&self, kind: &'a str, ns: &'a str) -> impl Iterator<Item = &'a K8sObject> + 'a {
+        self.index.in_namespace(kind, ns)
     }
 
     /// Workloads in namespace `ns`, in scan order.
@@ -136,7 +134,7 @@ impl<'a> Lookup<'a> {
     /// Whether a rule that needs objects of `kind` can judge namespace `ns`: its Namespace object was scanned, or
     /// the scan holds objects of `kind` in it. Otherwise the rule reports the namespace as not evaluated.
     pub(crate) fn can_judge(&self, ns: &'a str, kind: &'a str) -> bool {
-        self.defined.contains(ns) || !self.in_namespace(kind, ns).is_empty()
+        self.defined.contains(ns) || self.in_namespace(kind, ns).next().is_some()
     }
 
     /// The largest `minReplicas` (default 1) of the HorizontalPodAutoscalers in `ns` whose `scaleTargetRef` names

@@ -61,7 +61,14 @@ impl<'a> Lookup<'a> {
             group_subjects: HashMap::new(),
             service_accounts: HashMap::new(),
         };
-        for obj in &index.objects {
+        let kinds = [
+            "Role",
+            "ClusterRole",
+            "ServiceAccount",
+            "RoleBinding",
+            "ClusterRoleBinding",
+        ];
+        for obj in index.of_kinds(&kinds) {
             match obj.id.kind.as_str() {
                 "Role" => {
                     l.roles.entry((ns_of(obj), name_of(obj))).or_insert(obj);
