@@ -142,28 +142,33 @@ impl Rule for WorkloadIdentityWiringInconsistent {
                 continue;
             };
             let sa_client_id = client_id(sa);
-            let (pos, pointer) = identity_location(w);
             match (uses, sa_client_id) {
-                (true, None) => out.violation(
-                    &w.object,
-                    pos,
-                    &pointer,
-                    format!(
-                        "pods of {} carry label {USE_LABEL}: \"true\" but ServiceAccount \"{sa_name}\" has no \
+                (true, None) => {
+                    let (pos, pointer) = identity_location(w);
+                    out.violation(
+                        &w.object,
+                        pos,
+                        &pointer,
+                        format!(
+                            "pods of {} carry label {USE_LABEL}: \"true\" but ServiceAccount \"{sa_name}\" has no \
                          annotation {CLIENT_ID_ANNOTATION}",
-                        describe(&w.object)
-                    ),
-                ),
-                (false, Some(_)) => out.violation(
-                    &w.object,
-                    pos,
-                    &pointer,
-                    format!(
+                            describe(&w.object)
+                        ),
+                    )
+                }
+                (false, Some(_)) => {
+                    let (pos, pointer) = identity_location(w);
+                    out.violation(
+                        &w.object,
+                        pos,
+                        &pointer,
+                        format!(
                         "{} runs as ServiceAccount \"{sa_name}\" (annotated {CLIENT_ID_ANNOTATION}) but its pods lack \
                          label {USE_LABEL}: \"true\", so no federated token is injected",
-                        describe(&w.object)
-                    ),
-                ),
+                            describe(&w.object)
+                        ),
+                    )
+                }
                 _ => {}
             }
             let Some(sa_id) = sa_client_id else { continue };
