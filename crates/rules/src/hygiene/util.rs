@@ -72,8 +72,9 @@ type Key<'a> = (&'a str, &'a str, &'a str);
 /// Lookups cross-object hygiene rules make for every workload, built once per scan so a rule stays linear in the
 /// size of the scan.
 pub(crate) struct Lookup<'a> {
-    /// Workloads by namespace, in scan order.
-    workloads_by_ns: HashMap<&'a str, Vec<&'a Workload>>,
+    /// Workloads by namespace, in scan order; gathered on first use (one rule of those building the lookups
+    /// asks for them).
+    workloads_by_ns: std::cell::OnceCell<HashMap<&'a str, Vec<&'a Workload>>>,
     /// Names of the scanned `v1` Namespace objects.
     defined: HashSet<&'a str>,
     /// The index (retained objects by kind and namespace are its lookups).
@@ -86,15 +87,11 @@ impl<'a> Lookup<'a> {
     /// Builds the lookups over a scan index.
     pub(crate) fn new(index: &'a ScanIndex) -> Self {
         let mut lookup = Lookup {
-            workloads_by_ns: HashMap::new(),
+            workloads_by_ns: std::cell::OnceCell::new(),
             defined: HashSet::new(),
             index,
             hpa_min: HashMap::new(),
         };
-        for w in &index.workloads {
-            let ns = w.namespace();
-            lookup.workloads_by_ns.entry(ns).or_default().push(w);
-        }
         // Only the kinds asked about are visited (the index keeps them by kind): a pass over every retained object
         // per rule was a cache miss per object in a large scan.
         for obj in index.of_kind("Namespace") {
@@ -127,8 +124,17 @@ impl<'a> Lookup<'a> {
     }
 
     /// Workloads in namespace `ns`, in scan order.
-    pub(crate) fn workloads_in(&self, ns: &'a str) -> &[&'a Workload] {
-        self.workloads_by_ns.get(ns).map_or(&[], Vec::as_slice)
+    pub(crate) fn workloads_in(&self, ns: &str) -> &[&'a Workload] {
+        self.workloads_by_ns
+            .get_or_init(|| {
+                let mut by_ns: HashMap<&'a str, Vec<&'a Workload>> = HashMap::new();
+                for w in &self.index.workloads {
+                    by_ns.entry(w.namespace()).or_default().push(w);
+                }
+                by_ns
+            })
+            .get(ns)
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Whether a rule that needs objects of `kind` can judge namespace `ns`: its Namespace object was scanned, or

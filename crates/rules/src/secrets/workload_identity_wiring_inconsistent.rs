@@ -142,34 +142,23 @@ impl Rule for WorkloadIdentityWiringInconsistent {
                 continue;
             };
             let sa_client_id = client_id(sa);
-            match (uses, sa_client_id) {
-                (true, None) => {
-                    let (pos, pointer) = identity_location(w);
-                    out.violation(
-                        &w.object,
-                        pos,
-                        &pointer,
-                        format!(
-                            "pods of {} carry label {USE_LABEL}: \"true\" but ServiceAccount \"{sa_name}\" has no \
-                         annotation {CLIENT_ID_ANNOTATION}",
-                            describe(&w.object)
-                        ),
-                    )
-                }
-                (false, Some(_)) => {
-                    let (pos, pointer) = identity_location(w);
-                    out.violation(
-                        &w.object,
-                        pos,
-                        &pointer,
-                        format!(
-                        "{} runs as ServiceAccount \"{sa_name}\" (annotated {CLIENT_ID_ANNOTATION}) but its pods lack \
-                         label {USE_LABEL}: \"true\", so no federated token is injected",
-                            describe(&w.object)
-                        ),
-                    )
-                }
-                _ => {}
+            // Located only when reported (most workloads are wired consistently).
+            let message = match (uses, sa_client_id) {
+                (true, None) => Some(format!(
+                    "pods of {} carry label {USE_LABEL}: \"true\" but ServiceAccount \"{sa_name}\" has no \
+                     annotation {CLIENT_ID_ANNOTATION}",
+                    describe(&w.object)
+                )),
+                (false, Some(_)) => Some(format!(
+                    "{} runs as ServiceAccount \"{sa_name}\" (annotated {CLIENT_ID_ANNOTATION}) but its pods lack \
+                     label {USE_LABEL}: \"true\", so no federated token is injected",
+                    describe(&w.object)
+                )),
+                _ => None,
+            };
+            if let Some(message) = message {
+                let (pos, pointer) = identity_location(w);
+                out.violation(&w.object, pos, &pointer, message);
             }
             let Some(sa_id) = sa_client_id else { continue };
             for (spc_name, pos, pointer) in &w.secret_provider_classes {
