@@ -341,15 +341,10 @@ impl ScanIndex {
     /// every retained object, a cache miss apiece in a large scan).
     pub fn of_kinds<'a>(&'a self, kinds: &[&str]) -> impl Iterator<Item = &'a K8sObject> + 'a {
         let map = self.kind_positions();
-        let mut positions: Vec<usize> = kinds
-            .iter()
-            .enumerate()
-            .filter(|(i, k)| !kinds.get(..*i).is_some_and(|before| before.contains(k)))
-            .filter_map(|(_, k)| map.get(*k))
-            .flatten()
-            .copied()
-            .collect();
+        let mut positions: Vec<usize> = kinds.iter().filter_map(|k| map.get(*k)).flatten().copied().collect();
         positions.sort_unstable();
+        // A kind asked for twice adds its positions twice.
+        positions.dedup();
         positions.into_iter().filter_map(|i| self.objects.get(i))
     }
 

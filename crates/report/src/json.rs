@@ -429,7 +429,7 @@ fn escape_mask(x: u64) -> u64 {
 
 /// Writes `s` as a JSON string exactly as serde_json does: `"` and `\\` escaped, control characters as `\b`,
 /// `\f`, `\n`, `\r`, `\t` or `\u00xx`, everything else (non-ASCII included) as is.
-fn write_str(w: &mut impl std::io::Write, s: &str) -> std::io::Result<()> {
+pub(crate) fn write_str(w: &mut impl std::io::Write, s: &str) -> std::io::Result<()> {
     let bytes = s.as_bytes();
     w.write_all(b"\"")?;
     let mut start = 0;

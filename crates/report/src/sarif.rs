@@ -4,6 +4,7 @@
 //! rule has a safe one. Tool errors are invocation notifications, never results.
 
 use crate::escape::uri_path;
+use crate::json::write_str;
 use crate::{fingerprint, fixes, redact, Artifact, Report};
 use palisade_core::{Finding, RuleMeta, Severity};
 use serde_json::{json, Map, Value};
@@ -145,11 +146,6 @@ fn minimal_descriptor(f: &Finding) -> Value {
     })
 }
 
-/// A JSON string, escaped as serde_json escapes it.
-fn string(w: &mut impl std::io::Write, s: &str) -> std::io::Result<()> {
-    serde_json::to_writer(&mut *w, s).map_err(std::io::Error::from)
-}
-
 fn number(w: &mut impl std::io::Write, n: impl itoa::Integer) -> std::io::Result<()> {
     w.write_all(itoa::Buffer::new().format(n).as_bytes())
 }
@@ -185,13 +181,13 @@ fn write_result(
         w.write_all(b",\"startLine\":")?;
         number(w, edit.line)?;
         w.write_all(b"},\"insertedContent\":{\"text\":")?;
-        string(w, &edit.text)?;
+        write_str(w, &edit.text)?;
         w.write_all(b"}}]}],\"description\":{\"text\":")?;
-        string(w, &edit.description)?;
+        write_str(w, &edit.description)?;
         w.write_all(b"}}],")?;
     }
     w.write_all(b"\"level\":")?;
-    string(w, level(f.severity))?;
+    write_str(w, level(f.severity))?;
     // The logical location names the object.
     let o = &f.object;
     let name = o.name.as_deref().unwrap_or("<unnamed>");
@@ -204,16 +200,16 @@ fn write_result(
     }
     fqn.push('/');
     fqn.push_str(name);
-    string(w, &fqn)?;
+    write_str(w, &fqn)?;
     w.write_all(b",\"kind\":\"resource\",\"name\":")?;
-    string(w, name)?;
+    write_str(w, name)?;
     w.write_all(b",\"properties\":{\"apiVersion\":")?;
-    string(w, &o.api_version)?;
+    write_str(w, &o.api_version)?;
     w.write_all(b",\"kind\":")?;
-    string(w, &o.kind)?;
+    write_str(w, &o.kind)?;
     w.write_all(b",\"namespace\":")?;
     match &o.namespace {
-        Some(ns) => string(w, ns)?,
+        Some(ns) => write_str(w, ns)?,
         None => w.write_all(b"null")?,
     }
     w.write_all(b"}}]")?;
@@ -230,7 +226,7 @@ fn write_result(
         }
         if let Some(line) = &source_line {
             w.write_all(b"\"snippet\":{\"text\":")?;
-            string(w, &redact::line_for(f, line))?;
+            write_str(w, &redact::line_for(f, line))?;
             w.write_all(b"},")?;
         }
         if loc.column > 0 {
@@ -243,9 +239,9 @@ fn write_result(
         w.write_all(b"}}")?;
     }
     w.write_all(b"}],\"message\":{\"text\":")?;
-    string(w, &format!("{} ({}). Fix: {}", f.message, f.object, f.remediation))?;
+    write_str(w, &format!("{} ({}). Fix: {}", f.message, f.object, f.remediation))?;
     w.write_all(b"},\"partialFingerprints\":{")?;
-    string(w, fingerprint::SARIF_KEY)?;
+    write_str(w, fingerprint::SARIF_KEY)?;
     w.write_all(b":\"")?;
     w.write_all(fingerprint::hex_of(f).as_str().as_bytes())?;
     w.write_all(b"\"},\"properties\":{\"column\":")?;
@@ -256,22 +252,22 @@ fn write_result(
             if i > 0 {
                 w.write_all(b",")?;
             }
-            string(w, c)?;
+            write_str(w, c)?;
         }
         w.write_all(b"]")?;
     }
     w.write_all(b",\"document\":")?;
     number(w, loc.document)?;
     w.write_all(b",\"file\":")?;
-    string(w, &loc.file)?;
+    write_str(w, &loc.file)?;
     w.write_all(b",\"line\":")?;
     number(w, loc.line)?;
     w.write_all(b",\"pointer\":")?;
-    string(w, &loc.pointer)?;
+    write_str(w, &loc.pointer)?;
     w.write_all(b",\"severity\":")?;
-    string(w, f.severity.as_str())?;
+    write_str(w, f.severity.as_str())?;
     w.write_all(b"},\"ruleId\":")?;
-    string(w, f.rule)?;
+    write_str(w, f.rule)?;
     if let Some(i) = rule_index {
         w.write_all(b",\"ruleIndex\":")?;
         number(w, i)?;
@@ -300,8 +296,7 @@ pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()>
     let mut metas: Vec<&RuleMeta> = report.enabled_rules();
     let mut listed: HashSet<&str> = metas.iter().map(|m| m.id).collect();
     for f in &result_data.findings {
-        if !listed.contains(f.rule) {
-            listed.insert(f.rule);
+        if listed.insert(f.rule) {
             if let Some(m) = report.rule(f.rule) {
                 metas.push(m);
             }
@@ -324,8 +319,8 @@ pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()>
         ids.entry(m.id).or_insert(i);
     }
     for f in &result_data.findings {
-        if !ids.contains_key(f.rule) {
-            ids.insert(f.rule, rules.len());
+        if let std::collections::hash_map::Entry::Vacant(e) = ids.entry(f.rule) {
+            e.insert(rules.len());
             rules.push(minimal_descriptor(f));
         }
     }
