@@ -283,7 +283,7 @@ impl LiveInputs {
                 });
             }
         }
-        result.findings = kept;
+        result.findings = kept.into();
     }
 }
 

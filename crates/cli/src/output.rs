@@ -231,11 +231,11 @@ pub fn write(
         Some(path) => {
             let recorded = load_baseline(path)?;
             let (new, comparison) = baseline::split(
-                std::mem::take(&mut result.findings),
+                std::mem::take(&mut result.findings).into_vec(),
                 &recorded,
                 &path.display().to_string(),
             );
-            result.findings = new;
+            result.findings = new.into();
             result.summary.count_findings(&result.findings);
             Some(comparison)
         }

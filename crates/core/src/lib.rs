@@ -10,6 +10,7 @@ pub mod aks;
 pub mod config;
 pub mod engine;
 pub mod finding;
+pub mod findings;
 pub mod index;
 pub mod node;
 pub mod object;
@@ -23,6 +24,7 @@ mod triggers;
 
 pub use engine::Engine;
 pub use finding::{Finding, Location, ObjectRef, Severity};
+pub use findings::Findings;
 pub use index::{ScanIndex, Workload};
 pub use node::{Entry, Map, Node, Pos, Value};
 pub use object::{ContainerKind, ContainerView, K8sObject, Located, PodSpecView, Pointer, Source};

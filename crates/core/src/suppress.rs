@@ -2,6 +2,7 @@
 //! suppressed finding is kept, with how and why, so reports can show what was hidden.
 
 use crate::finding::Finding;
+use crate::findings::Findings;
 use crate::node::Node;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -155,7 +156,7 @@ fn reason_or_default(r: &str) -> String {
 
 impl Suppressions<'_> {
     /// Splits findings into kept and suppressed. Returns warnings (expired exemptions).
-    pub fn apply(&self, findings: Vec<Finding>) -> (Vec<Finding>, Vec<Suppressed>, Vec<String>) {
+    pub fn apply(&self, findings: Findings) -> (Findings, Vec<Suppressed>, Vec<String>) {
         let mut warnings = Vec::new();
         let active: Vec<&crate::config::Exemption> = self
             .exemptions
@@ -185,16 +186,20 @@ impl Suppressions<'_> {
                     .insert((*document, kind.as_str(), name.as_str()), ignore);
             }
         }
-        let mut kept = Vec::with_capacity(findings.len());
         let mut suppressed = Vec::new();
-        for f in findings {
-            match self.suppression_for(&f, &annotated, &active) {
-                Some(s) => suppressed.push(Suppressed {
-                    finding: f,
-                    suppression: s,
-                }),
-                None => kept.push(f),
+        let mut kept = Findings::new();
+        for part in findings.into_parts() {
+            let mut kept_part = Vec::with_capacity(part.len());
+            for f in part {
+                match self.suppression_for(&f, &annotated, &active) {
+                    Some(s) => suppressed.push(Suppressed {
+                        finding: f,
+                        suppression: s,
+                    }),
+                    None => kept_part.push(f),
+                }
             }
+            kept.push_part(kept_part);
         }
         (kept, suppressed, warnings)
     }
@@ -290,14 +295,14 @@ mod tests {
             finding("b.yaml", 1, "Pod", "db", "K8S-003"),
             finding("c.yaml", 1, "Pod", "db", "K8S-003"),
         ];
-        let (kept, suppressed, _) = s.apply(findings.clone());
+        let (kept, suppressed, _) = s.apply(findings.clone().into());
         let messages = |f: &[&Finding]| f.iter().map(|f| (f.message.clone(), f.rule)).collect::<Vec<_>>();
         let suppressed: Vec<&Finding> = suppressed.iter().map(|s| &s.finding).collect();
         assert_eq!(messages(&suppressed), messages(&[&findings[0], &findings[6]]));
         assert_eq!(kept.len(), findings.len() - 2);
         // --no-inline-exemptions: nothing is suppressed.
         let off = Suppressions { inline: false, ..s };
-        assert_eq!(off.apply(findings.clone()).0.len(), findings.len());
+        assert_eq!(off.apply(findings.clone().into()).0.len(), findings.len());
     }
 
     #[test]

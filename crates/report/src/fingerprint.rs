@@ -298,16 +298,20 @@ impl Lanes {
     }
 
     /// The fingerprints of the first four of `findings` (lanes past the end hold the hash of nothing).
-    pub(crate) fn hex_of(&mut self, findings: &[Finding]) -> [Hex; 4] {
+    pub(crate) fn hex_of<'f>(&mut self, findings: impl IntoIterator<Item = &'f Finding>) -> [Hex; 4] {
+        let mut four: [Option<&Finding>; 4] = [None; 4];
+        for (slot, f) in four.iter_mut().zip(findings) {
+            *slot = Some(f);
+        }
         let mut h = [Fnv1a128::OFFSET; 4];
-        for (i, start) in h.iter_mut().enumerate() {
-            if let Some(f) = findings.get(i) {
+        for (start, f) in h.iter_mut().zip(four) {
+            if let Some(f) = f {
                 *start = self.start_of(f);
             }
         }
-        for (i, buf) in self.bufs.iter_mut().enumerate() {
+        for (buf, f) in self.bufs.iter_mut().zip(four) {
             buf.clear();
-            if let Some(f) = findings.get(i) {
+            if let Some(f) = f {
                 feed_rest(&parts(f), buf);
             }
         }

@@ -730,7 +730,7 @@ mod tests {
 
         // The restricted rule reports a hostPath at the baseline severity: the baseline control fails.
         let mut result = ScanResult {
-            findings: vec![finding("T-002", Severity::High)],
+            findings: vec![finding("T-002", Severity::High)].into(),
             ..ScanResult::default()
         };
         let mut report = Report::new(&result, "0");
@@ -744,7 +744,7 @@ mod tests {
             Status::Failed
         );
         // A restricted-only problem (another volume type) does not fail the baseline control.
-        result.findings = vec![finding("T-002", Severity::Medium)];
+        result.findings = vec![finding("T-002", Severity::Medium)].into();
         let mut report = Report::new(&result, "0");
         report.rules = &rules;
         assert_eq!(

@@ -37,7 +37,7 @@ fn finding_fields<S: SerializeStruct>(st: &mut S, f: &Finding) -> Result<(), S::
 /// `findings[]`: each finding's fields, then its `fingerprint` and, with a framework, its `controls`. Written by
 /// [`write_findings`] straight from the result's findings; fingerprints are computed as each finding is written.
 struct FindingsOut<'a> {
-    findings: &'a [Finding],
+    findings: &'a palisade_core::Findings,
     /// With a framework: the controls of each finding, by finding index.
     controls: Option<Vec<Vec<&'a str>>>,
 }
@@ -275,15 +275,18 @@ fn write_findings(w: &mut impl std::io::Write, findings: &FindingsOut) -> std::i
 /// The findings `from..to` (indices into the whole list) as [`write_findings`] writes them, each with the
 /// separator before it.
 fn write_chunk(w: &mut impl std::io::Write, findings: &FindingsOut, from: usize, to: usize) -> std::io::Result<()> {
-    let chunk = findings.findings.get(from..to).unwrap_or_default();
+    let chunk = findings.findings.iter_from(from).take(to.saturating_sub(from));
     let mut parts = Fragments::default();
     let mut lanes = fingerprint::Lanes::default();
-    let mut hexes = lanes.hex_of(&[]);
-    for (k, f) in chunk.iter().enumerate() {
+    let mut hexes = lanes.hex_of([]);
+    // `ahead` starts where the loop is: every fourth finding, it gives the fingerprints of the next four.
+    let mut ahead = chunk.clone();
+    for (k, f) in chunk.enumerate() {
         let i = from + k;
         if k % 4 == 0 {
-            hexes = lanes.hex_of(chunk.get(k..).unwrap_or_default());
+            hexes = lanes.hex_of(ahead.clone());
         }
+        ahead.next();
         w.write_all(if i == 0 { b"\n    {" } else { b",\n    {" })?;
         w.write_all(parts.head(f))?;
         write_str(w, f.severity.as_str())?;
@@ -578,7 +581,7 @@ mod tests {
         let mut summary = Summary::default();
         summary.count_findings(&findings);
         ScanResult {
-            findings,
+            findings: findings.into(),
             suppressed: vec![
                 Suppressed {
                     finding: finding("K8S-003", Some("ops"), "m", 3),
@@ -688,7 +691,7 @@ mod tests {
             findings.push(f);
         }
         let result = ScanResult {
-            findings,
+            findings: findings.into(),
             ..ScanResult::default()
         };
         let report = Report::new(&result, "1.2.3");
@@ -708,7 +711,8 @@ mod tests {
             parallel_from,
             parallel_from + window + CHUNK + 3,
         ] {
-            let mut findings = Vec::with_capacity(n);
+            // Held in parts of many sizes (one finding, a few, hundreds), cut across lanes, chunks and windows.
+            let mut parts: Vec<Vec<Finding>> = Vec::new();
             let mut object = std::sync::Arc::new(ObjectRef {
                 api_version: "v1".into(),
                 kind: "Pod".into(),
@@ -732,12 +736,16 @@ mod tests {
                 );
                 f.object = object.clone();
                 f.location.file = format!("f{}.yaml", i / 900).into();
-                findings.push(f);
+                if i % 900 == 0 || i % 613 == 1 || i % 211 == 2 || i % 7 == 3 && i % 5 == 0 {
+                    parts.push(Vec::new());
+                }
+                parts.last_mut().unwrap().push(f);
             }
             let result = ScanResult {
-                findings,
+                findings: palisade_core::Findings::from_parts(parts),
                 ..ScanResult::default()
             };
+            assert!(result.findings.parts().len() > n / 40, "{n} findings in parts");
             let mut report = Report::new(&result, "1.2.3");
             assert_eq!(render_report(&report), flattened(&report), "{n} findings");
             if n > parallel_from {

@@ -105,7 +105,7 @@ fn run_full(rule: &'static dyn Rule, path: &Path) -> (Vec<Finding>, Vec<palisade
     let mut batch = palisade_core::scan::check_batch(&engine, &params, &ns_index, &objects);
     batch.index.aks = aks;
     let done = palisade_core::scan::finish(&engine, &params, &batch.index, batch.findings, &Default::default());
-    (done.findings, done.not_evaluated)
+    (done.findings.into_vec(), done.not_evaluated)
 }
 
 fn run(rule: &'static dyn Rule, path: &Path) -> Vec<Finding> {
@@ -123,7 +123,9 @@ fn run(rule: &'static dyn Rule, path: &Path) -> Vec<Finding> {
         };
         objects.extend(K8sObject::from_node(root, source));
     }
-    palisade_core::scan::scan_objects(&engine, &fixture_params(path), PssPolicy::default(), &objects).findings
+    palisade_core::scan::scan_objects(&engine, &fixture_params(path), PssPolicy::default(), &objects)
+        .findings
+        .into_vec()
 }
 
 #[test]

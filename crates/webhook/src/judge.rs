@@ -352,7 +352,7 @@ impl Judge {
             inline: self.config.honour_annotations,
             ..Default::default()
         };
-        suppressions.apply(findings).0
+        suppressions.apply(findings.into()).0.into_vec()
     }
 
     /// Built-in findings with their configured actions, plus custom policy findings with theirs.
