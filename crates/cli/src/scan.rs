@@ -263,7 +263,9 @@ pub fn run(
     result.summary.files = inputs.len();
     // Inputs are in command-line order; within an input, findings follow the documents. Each input's findings
     // were sorted as it was checked; finishing merges them with the cross-object findings.
-    let file_order: HashMap<&str, usize> = inputs.iter().enumerate().map(|(i, f)| (f.label_str(), i)).collect();
+    // foldhash, not SipHash: the rank is looked up for every cross-object finding, twice.
+    let file_order: foldhash::HashMap<&str, usize> =
+        inputs.iter().enumerate().map(|(i, f)| (f.label_str(), i)).collect();
     let rank = |file: &str| file_order.get(file).copied().unwrap_or(usize::MAX);
     let done = palisade_core::scan::finish_sorted(opts.engine, opts.params, &scan_index, findings, &suppressions, rank);
     // The index is not needed any more and the process is about to report and exit: freeing its many small

@@ -237,9 +237,9 @@ pub struct ScanIndex {
     /// workload, so a linear search would make cross-object rules quadratic).
     by_kind_ns: std::sync::OnceLock<Nested<Vec<usize>>>,
     /// Positions in `objects` by kind, built on first lookup.
-    by_kind: std::sync::OnceLock<std::collections::HashMap<String, Vec<usize>>>,
+    by_kind: std::sync::OnceLock<foldhash::HashMap<String, Vec<usize>>>,
     /// (kind, namespace, name) of every workload, built on first lookup.
-    workload_keys: std::sync::OnceLock<Nested<std::collections::HashSet<String>>>,
+    workload_keys: std::sync::OnceLock<Nested<foldhash::HashSet<String>>>,
     /// (hash of (kind, namespace, name), position in `objects`) of every named object, sorted, built on first
     /// lookup: a sorted list of hashes costs no allocation per object, unlike maps of owned keys.
     by_name: std::sync::OnceLock<Vec<(u64, usize)>>,
@@ -247,12 +247,12 @@ pub struct ScanIndex {
 
 /// A map by kind, then namespace: looked up with borrowed strings (rules look up once per workload, and building
 /// two owned keys for each lookup cost more than the lookup).
-type Nested<T> = std::collections::HashMap<String, std::collections::HashMap<String, T>>;
+type Nested<T> = foldhash::HashMap<String, foldhash::HashMap<String, T>>;
 
 /// The hash [`ScanIndex::named`] files objects under (equal hashes are told apart by comparing the names).
 fn name_key(kind: &str, ns: &str, name: &str) -> u64 {
     use std::hash::BuildHasher as _;
-    std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one((kind, ns, name))
+    foldhash::fast::FixedState::default().hash_one((kind, ns, name))
 }
 
 /// Kinds that are cluster-scoped (never counted as using a namespace).
@@ -317,9 +317,9 @@ impl ScanIndex {
     }
 
     /// Positions of the retained objects by kind, built on first use.
-    fn kind_positions(&self) -> &std::collections::HashMap<String, Vec<usize>> {
+    fn kind_positions(&self) -> &foldhash::HashMap<String, Vec<usize>> {
         self.by_kind.get_or_init(|| {
-            let mut map: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
+            let mut map: foldhash::HashMap<String, Vec<usize>> = foldhash::HashMap::default();
             for (i, o) in self.objects.iter().enumerate() {
                 map.entry(o.id.kind.clone()).or_default().push(i);
             }
@@ -350,7 +350,7 @@ impl ScanIndex {
 
     fn positions(&self, kind: &str, ns: &str) -> &[usize] {
         let map = self.by_kind_ns.get_or_init(|| {
-            let mut map: Nested<Vec<usize>> = Nested::new();
+            let mut map: Nested<Vec<usize>> = Nested::default();
             for (i, o) in self.objects.iter().enumerate() {
                 let ns = match o.id.kind.as_str() {
                     // Namespaces are filed under their own name, so `namespace_object` is a lookup too.
@@ -423,7 +423,7 @@ impl ScanIndex {
             return false;
         }
         let keys = self.workload_keys.get_or_init(|| {
-            let mut keys: Nested<std::collections::HashSet<String>> = Nested::new();
+            let mut keys: Nested<foldhash::HashSet<String>> = Nested::default();
             for w in &self.workloads {
                 if let Some(name) = &w.object.id.name {
                     keys.entry(w.object.id.kind.clone())

@@ -84,7 +84,7 @@ impl Rule for AuthenticatedGroupBinding {
 
     fn check_index(&self, _params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
         let lookup = Lookup::new(index);
-        for &b in &lookup.bindings {
+        for &b in lookup.bindings() {
             let Some(rr) = role_ref(b) else { continue };
             if ALLOWED.iter().any(|a| rr.is_cluster_role(a)) {
                 continue;

@@ -102,7 +102,7 @@ impl Rule for ClusterAdminBinding {
 
     fn check_index(&self, _params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
         let lookup = Lookup::new(index);
-        for &b in &lookup.bindings {
+        for &b in lookup.bindings() {
             if is_bootstrap_default(b) {
                 continue;
             }

@@ -134,7 +134,7 @@ impl Rule for ClusterWideBindingForNamespacedSubject {
 
     fn check_index(&self, _params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
         let lookup = Lookup::new(index);
-        for &b in lookup.bindings.iter().filter(|b| b.id.kind == "ClusterRoleBinding") {
+        for &b in lookup.bindings().iter().filter(|b| b.id.kind == "ClusterRoleBinding") {
             if is_bootstrap_default(b) {
                 continue;
             }
