@@ -518,10 +518,12 @@ mod tests {
         ];
         let mut sorted_extra = extra.clone();
         sort_findings(&mut sorted_extra, rank);
-        let merged: Vec<String> = merge_sorted(parts.clone(), sorted_extra, &rank)
-            .iter()
-            .map(describe)
-            .collect();
+        let merged = merge_sorted(parts.clone(), sorted_extra, &rank);
+        // The files' lists are kept (not copied into one): a.yaml's and c.yaml's with their cross-object findings
+        // merged in, and one each for the findings of b.yaml and of the unranked file, which have none.
+        let sizes: Vec<usize> = merged.parts().iter().map(Vec::len).collect();
+        assert_eq!(sizes, [5, 1, 3, 1]);
+        let merged: Vec<String> = merged.iter().map(describe).collect();
         assert_eq!(merged, sorted_whole(&parts, &extra, &rank));
         let tags: Vec<&str> = merged.iter().filter_map(|d| d.rsplit(' ').next()).collect();
         assert_eq!(
