@@ -282,18 +282,23 @@ fn in_file_key(f: &Finding) -> InFileKey {
     (l.document, l.line, l.column, f.rule)
 }
 
-/// Sorts the findings of one file as [`sort_findings`] orders them within a file (stable).
-///
-/// The keys are sorted with each finding's index as the last component (which makes the unstable sort
-/// stable), then the findings are moved into place along the permutation's cycles: each finding moves about
-/// once, and no scratch copy of the findings is allocated (a stable sort of the findings themselves moved each
-/// several times and allocated a scratch buffer as large as the file's findings, fresh memory for every file).
+/// Sorts the findings of one file as [`sort_findings`] orders them within a file (stable), through
+/// [`sort_by_keys`] (a stable sort of the findings themselves moved each several times and allocated a scratch
+/// buffer as large as the file's findings, fresh memory for every file).
 pub fn sort_file_findings(findings: &mut [Finding]) {
     if findings.is_sorted_by(|a, b| in_file_key(a) <= in_file_key(b)) {
         return;
     }
-    let mut keys: Vec<(InFileKey, usize)> = findings.iter().enumerate().map(|(i, f)| (in_file_key(f), i)).collect();
-    keys.sort_unstable();
+    sort_by_keys(findings, in_file_key);
+}
+
+/// Sorts by `key`, keeping the order of equal keys: the keys are computed once and sorted with each finding's
+/// index as their last part, then the findings are moved into place along the permutation's cycles (each moves
+/// about once; no scratch copy of the findings is allocated). The keys are sorted by the standard library's
+/// stable sort, which merges the sorted runs it finds: cross-object findings come as one run per rule.
+fn sort_by_keys<K: Ord>(findings: &mut [Finding], key: impl Fn(&Finding) -> K) {
+    let mut keys: Vec<(K, usize)> = findings.iter().enumerate().map(|(i, f)| (key(f), i)).collect();
+    keys.sort();
     // `from[j]`: the index the finding that belongs at `j` has now; set to `j` once `j` holds it.
     let mut from: Vec<usize> = keys.into_iter().map(|(_, i)| i).collect();
     for start in 0..from.len() {
@@ -407,7 +412,7 @@ pub fn scan_objects(
 /// Sorts findings by file (ranked by `file_rank`), document, line, column, rule. Ranks are computed once per
 /// finding, not per comparison.
 pub fn sort_findings(findings: &mut [Finding], file_rank: impl Fn(&str) -> usize) {
-    findings.sort_by_cached_key(|f| {
+    sort_by_keys(findings, |f| {
         let l = &f.location;
         (file_rank(&l.file), l.document, l.line, l.column, f.rule)
     });
@@ -489,6 +494,58 @@ mod tests {
             total += 1;
         }
         assert!(moved > 250, "only {moved} of {total} inputs needed sorting");
+    }
+
+    /// `sort_findings` orders as a stable sort by (file rank, document, line, column, rule) does, on input made
+    /// of sorted runs (as cross-object findings come, one run per rule) and on shuffled input, with many ties.
+    #[test]
+    fn findings_sort_is_the_stable_sort() {
+        let files: [Arc<str>; 3] = ["a.yaml".into(), "b.yaml".into(), "c.yaml".into()];
+        let rank = |f: &str| {
+            ["c.yaml", "a.yaml", "b.yaml"]
+                .iter()
+                .position(|o| *o == f)
+                .unwrap_or(usize::MAX)
+        };
+        let rules = ["K8S-001", "NET-001", "RBAC-029"];
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        for runs in [1, 3, 15, 200] {
+            let mut findings = Vec::new();
+            for r in 0..runs {
+                let mut run: Vec<Finding> = (0..600 / runs)
+                    .map(|i| {
+                        let file = &files[next(3) as usize];
+                        let mut f = finding(
+                            file,
+                            1 + next(2) as usize,
+                            1 + next(4) as u32,
+                            rules[next(3) as usize],
+                            "",
+                        );
+                        f.message = format!("{r}-{i}");
+                        f
+                    })
+                    .collect();
+                if runs < 200 {
+                    run.sort_by_key(|f| (rank(&f.location.file), f.location.document, f.location.line, f.rule));
+                }
+                findings.extend(run);
+            }
+            let mut expected = findings.clone();
+            expected.sort_by_key(|f| {
+                let l = &f.location;
+                (rank(&l.file), l.document, l.line, l.column, f.rule)
+            });
+            sort_findings(&mut findings, rank);
+            let tags = |v: &[Finding]| v.iter().map(|f| f.message.clone()).collect::<Vec<_>>();
+            assert_eq!(tags(&findings), tags(&expected), "{runs} runs");
+        }
     }
 
     #[test]
