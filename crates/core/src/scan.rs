@@ -442,6 +442,17 @@ mod tests {
         }
     }
 
+    /// A fixed xorshift generator: each call gives a number below its argument.
+    fn below(seed: u64) -> impl FnMut(u64) -> u64 {
+        let mut state = seed;
+        move |n| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        }
+    }
+
     /// What sorting the concatenation gives, as (file, document, line, rule, tag).
     fn sorted_whole(parts: &[Vec<Finding>], extra: &[Finding], rank: &impl Fn(&str) -> usize) -> Vec<String> {
         let mut all: Vec<Finding> = parts.iter().flatten().chain(extra).cloned().collect();
@@ -460,13 +471,7 @@ mod tests {
         // generator: the permutation sort must give exactly what a stable sort gives.
         let file: Arc<str> = "f.yaml".into();
         let rules = ["K8S-001", "K8S-002", "NET-001"];
-        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = |n: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % n
-        };
+        let mut next = below(0x2545_f491_4f6c_dd1d);
         let (mut moved, mut total) = (0, 0);
         for len in 0..300 {
             let mut findings: Vec<Finding> = (0..len)
@@ -508,13 +513,7 @@ mod tests {
                 .unwrap_or(usize::MAX)
         };
         let rules = ["K8S-001", "NET-001", "RBAC-029"];
-        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = |n: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % n
-        };
+        let mut next = below(0x9e37_79b9_7f4a_7c15);
         for runs in [1, 3, 15, 200] {
             let mut findings = Vec::new();
             for r in 0..runs {
