@@ -279,10 +279,14 @@ fn write_chunk(w: &mut impl std::io::Write, findings: &FindingsOut, from: usize,
     let mut parts = Fragments::default();
     let mut lanes = fingerprint::Lanes::default();
     let mut hexes = lanes.hex_of([]);
-    // `ahead` starts where the loop is: every fourth finding, it gives the fingerprints of the next four.
+    // `ahead` starts where the loop is: every fourth finding, it gives the fingerprints of the next four, and
+    // every CHUNK findings, the strings of the next CHUNK are read ahead.
     let mut ahead = chunk.clone();
     for (k, f) in chunk.enumerate() {
         let i = from + k;
+        if k % CHUNK == 0 {
+            read_ahead(ahead.clone().take(CHUNK));
+        }
         if k % 4 == 0 {
             hexes = lanes.hex_of(ahead.clone());
         }
@@ -324,6 +328,22 @@ fn write_chunk(w: &mut impl std::io::Write, findings: &FindingsOut, from: usize,
         w.write_all(b"\n    }")?;
     }
     Ok(())
+}
+
+/// Reads the first and last byte of the findings' messages and pointers. They were written long before the
+/// report and are rarely still cached; these loads do not depend on each other, so their cache misses overlap
+/// (many at a time) instead of each stalling the fingerprint of its finding in turn, and the strings of a chunk
+/// (~200 KB) are then cached for the fingerprints and the writing. 100,000 objects: median CPU 5.88 -> 5.76 s over
+/// 8 alternating runs (reading them four findings at a time gained a third of that; also reading the objects'
+/// names did not help).
+fn read_ahead<'a>(findings: impl Iterator<Item = &'a Finding>) {
+    let mut bytes = 0u8;
+    for f in findings {
+        let (m, p) = (f.message.as_bytes(), f.location.pointer.as_bytes());
+        bytes ^= m.first().copied().unwrap_or(0) ^ p.first().copied().unwrap_or(0);
+        bytes ^= m.last().copied().unwrap_or(0) ^ p.last().copied().unwrap_or(0);
+    }
+    std::hint::black_box(bytes);
 }
 
 /// The parts of a finding's JSON that many findings share, rendered once: the rule's ID and name, its
