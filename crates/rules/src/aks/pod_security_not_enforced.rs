@@ -72,7 +72,7 @@ impl Rule for PodSecurityNotEnforced {
         }
         let mut unlabelled: Vec<String> = Vec::new();
         let mut unknown: Vec<String> = Vec::new();
-        for w in &index.workloads {
+        for w in index.workloads_read_ahead() {
             let ns = w.namespace();
             if _params.is_system_namespace(ns) {
                 continue;

@@ -83,7 +83,7 @@ impl Rule for MissingPodDisruptionBudget {
     fn check_index(&self, params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
         let lookup = Lookup::new(index);
         let mut pending: BTreeMap<String, usize> = BTreeMap::new();
-        for w in &index.workloads {
+        for w in index.workloads_read_ahead() {
             let ns = w.namespace();
             if !matches!(w.object.id.kind.as_str(), "Deployment" | "StatefulSet")
                 || params.is_system_namespace(ns)

@@ -152,7 +152,7 @@ impl Rule for ReadinessProbeMissing {
         let lookup = Lookup::new(index);
         let services = Services::new(index);
         let mut pending: BTreeMap<String, usize> = BTreeMap::new();
-        for w in &index.workloads {
+        for w in index.workloads_read_ahead() {
             let ns = w.namespace();
             if params.is_system_namespace(ns) || index.controlled_by_scanned(w) {
                 continue;

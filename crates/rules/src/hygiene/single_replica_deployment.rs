@@ -79,7 +79,7 @@ impl Rule for SingleReplicaDeployment {
     fn check_index(&self, params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
         let lookup = Lookup::new(index);
         let mut pending: BTreeMap<String, usize> = BTreeMap::new();
-        for w in &index.workloads {
+        for w in index.workloads_read_ahead() {
             let ns = w.namespace();
             if w.object.id.kind != "Deployment" || params.is_system_namespace(ns) || index.controlled_by_scanned(w) {
                 continue;

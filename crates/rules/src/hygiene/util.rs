@@ -128,7 +128,7 @@ impl<'a> Lookup<'a> {
         self.workloads_by_ns
             .get_or_init(|| {
                 let mut by_ns: HashMap<&'a str, Vec<&'a Workload>> = HashMap::new();
-                for w in &self.index.workloads {
+                for w in self.index.workloads_read_ahead() {
                     by_ns.entry(w.namespace()).or_default().push(w);
                 }
                 by_ns

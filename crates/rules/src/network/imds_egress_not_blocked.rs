@@ -162,7 +162,7 @@ impl Rule for ImdsEgressNotBlocked {
         // The workloads of those namespaces, gathered in one pass (scan order kept within each).
         let mut workloads: std::collections::HashMap<&str, Vec<&Workload>> =
             namespaces.iter().map(|ns| (*ns, Vec::new())).collect();
-        for w in &index.workloads {
+        for w in index.workloads_read_ahead() {
             if let Some(list) = workloads.get_mut(w.namespace()) {
                 list.push(w);
             }

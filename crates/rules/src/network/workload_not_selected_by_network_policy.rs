@@ -101,7 +101,7 @@ impl Rule for WorkloadNotSelectedByNetworkPolicy {
 
     fn check_index(&self, params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
         let mut not_evaluated = BTreeSet::new();
-        for w in &index.workloads {
+        for w in index.workloads_read_ahead() {
             let ns = w.namespace();
             if params.is_system_namespace(ns) || !runs_pods(w) || index.controlled_by_scanned(w) {
                 continue;

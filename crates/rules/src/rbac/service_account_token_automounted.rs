@@ -133,7 +133,7 @@ impl Rule for ServiceAccountTokenAutomounted {
 
     fn check_index(&self, params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
         let lookup = Lookup::new(index);
-        for w in &index.workloads {
+        for w in index.workloads_read_ahead() {
             let ns = w.namespace();
             if params.is_system_namespace(ns) || index.controlled_by_scanned(w) || allowlisted(w) {
                 continue;

@@ -278,7 +278,7 @@ impl Rule for WorkloadServiceAccountTakeover {
         let mut per_account: HashMap<(&str, Option<&str>), Takeovers> = HashMap::new();
         let mut caches = Caches::default();
         let mut per_namespace = HashMap::new();
-        for w in &index.workloads {
+        for w in index.workloads_read_ahead() {
             if index.controlled_by_scanned(w) {
                 continue;
             }

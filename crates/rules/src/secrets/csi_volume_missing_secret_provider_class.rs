@@ -94,7 +94,7 @@ impl Rule for CsiVolumeMissingSecretProviderClass {
 
     fn check_index(&self, _params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
         let mut not_evaluated = BTreeSet::new();
-        for w in &index.workloads {
+        for w in index.workloads_read_ahead() {
             if w.secret_provider_classes.is_empty() || !runs_pods(w) || index.controlled_by_scanned(w) {
                 continue;
             }

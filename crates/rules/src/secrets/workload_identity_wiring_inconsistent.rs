@@ -121,7 +121,7 @@ impl Rule for WorkloadIdentityWiringInconsistent {
     }
 
     fn check_index(&self, params: &Params, index: &ScanIndex, out: &mut IndexOutput) {
-        for w in &index.workloads {
+        for w in index.workloads_read_ahead() {
             let ns = w.namespace();
             if params.is_system_namespace(ns) || !runs_pods(w) || index.controlled_by_scanned(w) {
                 continue;
