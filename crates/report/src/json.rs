@@ -333,8 +333,8 @@ fn write_chunk(w: &mut impl std::io::Write, findings: &FindingsOut, from: usize,
 /// Reads the first and last byte of the findings' messages and pointers. They were written long before the
 /// report and are rarely still cached; these loads do not depend on each other, so their cache misses overlap
 /// (many at a time) instead of each stalling the fingerprint of its finding in turn, and the strings of a chunk
-/// (~200 KB) are then cached for the fingerprints and the writing. 100,000 objects: median CPU 5.88 -> 5.76 s over
-/// 8 alternating runs (reading them four findings at a time gained a third of that; also reading the objects'
+/// (~200 KB) are then cached for the fingerprints and the writing. 100,000 objects: median CPU 6.01 -> 5.86 s over
+/// 6 alternating runs (reading them four findings at a time gained a third of that; also reading the objects'
 /// names did not help).
 fn read_ahead<'a>(findings: impl Iterator<Item = &'a Finding>) {
     let mut bytes = 0u8;
