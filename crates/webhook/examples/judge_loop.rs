@@ -1,6 +1,8 @@
 //! Times the judge alone (no HTTP, no TLS) on one AdmissionReview body: `cargo run --release -p palisade-webhook
-//! --example judge_loop -- BODY.json [ITERATIONS]`. Used to see where admission time goes (scripts/bench_webhook.py
-//! measures the whole server).
+//! --example judge_loop -- BODY.json [ITERATIONS] [EVICT_MB]`. Used to see where admission time goes
+//! (scripts/bench_webhook.py measures the whole server). With `EVICT_MB`, each review is timed after writing that
+//! many megabytes of other memory, as the server's TLS and HTTP work and a load generator on the same cores do
+//! between two reviews: the difference from the warm time is what cold caches cost the judge.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use palisade_core::Severity;
@@ -35,6 +37,24 @@ fn main() {
     }
     let per = t.elapsed().as_secs_f64() / n as f64;
     println!("validate: {:.1} us per review ({sink} findings total)", per * 1e6);
+    if let Some(mb) = args.get(3).and_then(|s| s.parse::<usize>().ok()) {
+        let mut other = vec![1u8; mb << 20];
+        let mut spent = 0.0;
+        for i in 0..n {
+            // One write per cache line evicts the judge's code and data from the caches this memory goes through.
+            for b in other.iter_mut().step_by(64) {
+                *b = b.wrapping_add(i as u8);
+            }
+            let t = Instant::now();
+            let v = judge.review(Endpoint::Validate, &body, &NoNamespaces).unwrap();
+            spent += t.elapsed().as_secs_f64();
+            sink += v.record.findings.len();
+        }
+        println!(
+            "validate after writing {mb} MB elsewhere: {:.1} us per review",
+            spent / n as f64 * 1e6
+        );
+    }
     let t = Instant::now();
     for _ in 0..n {
         let v = judge.review(Endpoint::Mutate, &body, &NoNamespaces).unwrap();
