@@ -6,7 +6,7 @@ and after. Not a test: prints a Markdown table (docs/benchmarks.md).
 Needs the load generator `oha` (`cargo install oha`) and openssl (the certificates come from testenv/certs.sh).
 
   scripts/bench_webhook.py                      # 10 s per run
-  scripts/bench_webhook.py --duration 600       # the 10-minute memory run
+  scripts/bench_webhook.py --soak 600           # the 10-minute memory run (RSS sampled under full load)
   scripts/bench_webhook.py --binary target/release/palisade --rates 500,1000,2000
 """
 import argparse
@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -119,12 +120,51 @@ def oha(url, body, duration, rate=None, conns=50):
     }
 
 
+def soak(base, paths, seconds, every, pid, audit):
+    """Maximum load for `seconds` from three load generators at once (allowed CREATEs and denied UPDATEs to
+    /validate, CREATEs to /mutate), printing the server's RSS every `every` seconds."""
+    allowed, denied = paths["allowed CREATE"], paths["denied UPDATE"]
+    procs = []
+    for url, body in ((f"{base}/validate", allowed), (f"{base}/validate", denied), (f"{base}/mutate", allowed)):
+        cmd = ["oha", "--no-tui", "--output-format", "json", "--insecure", "-m", "POST", "-T", "application/json",
+               "-D", body, "-z", f"{seconds}s", "-c", "16", url]
+        procs.append(subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True))
+    start = time.time()
+    samples = []
+    print("| seconds | RSS MiB | audit lines |")
+    print("|---:|---:|---:|")
+    while any(p.poll() is None for p in procs):
+        time.sleep(min(every, max(0.1, start + seconds + 5 - time.time())))
+        t = time.time() - start
+        if t > seconds + 1:
+            break
+        samples.append((t, rss_kib(pid)))
+        print(f"| {t:.0f} | {samples[-1][1] / 1024:.1f} | {audit[0]} |", flush=True)
+    results = [json.loads(p.communicate()[0]) for p in procs]
+    codes = {}
+    for r in results:
+        for k, v in r.get("statusCodeDistribution", {}).items():
+            codes[k] = codes.get(k, 0) + v
+    late = [kib for t, kib in samples if t >= 60]
+    span = "after the first minute" if late else "over the run"
+    late = late or [kib for _, kib in samples]
+    print(f"\n{seconds} s, {sum(codes.values())} requests "
+          f"({', '.join(f'{v} x HTTP {k}' for k, v in sorted(codes.items()))}), {audit[0]} audit lines")
+    if late:
+        print(f"RSS {span}: min {min(late) / 1024:.1f} MiB, max {max(late) / 1024:.1f} MiB, "
+              f"last {late[-1] / 1024:.1f} MiB")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--binary", default=os.path.join(ROOT, "target/release/palisade"))
     ap.add_argument("--duration", type=int, default=10, help="seconds per fixed-rate and throughput run")
     ap.add_argument("--rates", default="1000", help="comma-separated fixed request rates")
     ap.add_argument("--port", type=int, default=18443)
+    ap.add_argument("--soak", type=int, default=0,
+                    help="instead of the table: this many seconds of maximum load (allowed CREATEs, denied UPDATEs "
+                         "and mutations at once), sampling the server's RSS")
+    ap.add_argument("--soak-every", type=int, default=30, help="seconds between RSS samples in --soak")
     args = ap.parse_args()
     if not shutil.which("oha"):
         sys.exit("oha not found: cargo install oha")
@@ -136,22 +176,43 @@ def main():
     priv = json.loads(json.dumps(dep))
     priv["spec"]["template"]["spec"]["containers"][0]["securityContext"] = {"privileged": True}
     bodies["Deployment, privileged (denied)"] = review(priv)
+    if args.soak:
+        update = review(priv, op="UPDATE")
+        update["request"]["oldObject"] = dep
+        bodies = {"allowed CREATE": review(dep), "denied UPDATE": update}
     paths = {}
     for i, (name, body) in enumerate(bodies.items()):
         p = os.path.join(tmp, f"body{i}.json")
         with open(p, "w") as f:
             json.dump(body, f)
         paths[name] = p
-    log = open(os.path.join(tmp, "webhook.log"), "w")
     pki = os.path.join(tmp, "pki")
     server = subprocess.Popen([args.binary, "webhook", "--tls-cert", f"{pki}/webhook.crt", "--tls-key",
                                f"{pki}/webhook.key", "--listen", f"127.0.0.1:{args.port}", "--no-namespace-cache",
-                               "--bench-noop", "--shutdown-delay-seconds", "0"], stderr=log)
+                               "--bench-noop", "--shutdown-delay-seconds", "0"], stderr=subprocess.PIPE, text=True)
     base = f"https://127.0.0.1:{args.port}"
-    for _ in range(100):
-        if "listening" in open(os.path.join(tmp, "webhook.log")).read():
-            break
-        time.sleep(0.1)
+    # The log is read and dropped as it comes (denials write an audit line each: gigabytes in a long run), and
+    # the audit lines are counted.
+    listening = threading.Event()
+    audit = [0]
+
+    def drain():
+        for line in server.stderr:
+            if '"listening"' in line:
+                listening.set()
+            elif '"admission"' in line:
+                audit[0] += 1
+
+    threading.Thread(target=drain, daemon=True).start()
+    listening.wait(10)
+    if args.soak:
+        try:
+            soak(base, paths, args.soak, args.soak_every, server.pid, audit)
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+            shutil.rmtree(tmp, ignore_errors=True)
+        return
     rss_start = rss_kib(server.pid)
     sizes = {n: os.path.getsize(p) for n, p in paths.items()}
     rows = []
