@@ -268,6 +268,16 @@ impl Node {
     }
 }
 
+impl Node {
+    /// Reads one JSON value from a serde deserializer into a tree, every node at `pos`: for a value inside a
+    /// larger JSON document read in the same pass (the object inside an AdmissionReview). The same reading as
+    /// [`Node::from_json_str`].
+    pub fn deserialize_json<'de, D: serde::Deserializer<'de>>(deserializer: D, pos: Pos) -> Result<Node, D::Error> {
+        use serde::de::DeserializeSeed;
+        NodeSeed(pos).deserialize(deserializer)
+    }
+}
+
 /// Deserialises a [`Node`] with every position set to the seed's.
 #[derive(Clone, Copy)]
 struct NodeSeed(Pos);

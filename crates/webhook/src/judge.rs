@@ -9,6 +9,7 @@ use palisade_core::node::{Node, Pos, Value};
 use palisade_core::suppress::Suppressions;
 use palisade_core::{CheckContext, Engine, Finding, K8sObject, NamespaceIndex, Params, PssPolicy, Source};
 use serde::Serialize;
+use serde_json::value::RawValue;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -161,6 +162,17 @@ fn today() -> String {
     palisade_core::config::today()
 }
 
+/// An object of a request as the judge has it.
+#[derive(Debug)]
+enum Object {
+    /// Read into a tree.
+    Tree(Node),
+    /// Not readable as JSON on its own (why).
+    Unreadable(String),
+}
+
+type Request = AdmissionRequest<Object>;
+
 struct Loaded {
     object: K8sObject,
 }
@@ -205,11 +217,21 @@ impl Judge {
         body: &[u8],
         namespaces: &dyn NamespaceLabels,
     ) -> Result<Verdict, BadReview> {
-        let req = review::parse(body)?;
-        Ok(self.judge(endpoint, &req, namespaces))
+        let req = match review::parse_read(body) {
+            Ok(read) => read.map_objects(|o| Object::Tree(o.0)),
+            // The review or one of its objects cannot be read. The review alone, objects kept raw, tells which:
+            // a bad review is a bad request; an object unreadable on its own is answered with a review response.
+            Err(_) => review::parse(body)?.map_objects(|raw: &RawValue| {
+                Node::from_json_str(raw.get(), Pos::new(1, 1)).map_or_else(
+                    |e| Object::Unreadable(format!("request.object cannot be read: {e}")),
+                    Object::Tree,
+                )
+            }),
+        };
+        Ok(self.judge(endpoint, req, namespaces))
     }
 
-    fn judge(&self, endpoint: Endpoint, req: &AdmissionRequest, namespaces: &dyn NamespaceLabels) -> Verdict {
+    fn judge(&self, endpoint: Endpoint, mut req: Request, namespaces: &dyn NamespaceLabels) -> Verdict {
         let uid = req.uid.clone().unwrap_or_default();
         let mut record = Record {
             endpoint: endpoint.as_str(),
@@ -240,7 +262,8 @@ impl Judge {
         if let Some(sub) = req.sub_resource.as_deref().filter(|s| !s.is_empty()) {
             return allow(record, "skipped", &format!("subresource {sub} is not judged"));
         }
-        let Some(raw) = review::raw_object(req.object) else {
+        let old = req.old_object.take();
+        let Some(sent) = req.object.take() else {
             record.decision = "error";
             return Verdict {
                 response: AdmissionResponse::deny(
@@ -252,7 +275,11 @@ impl Judge {
                 record,
             };
         };
-        let object = match self.load_object(raw, req.namespace.as_deref()) {
+        let loaded = match sent {
+            Object::Tree(node) => self.load_object(node, req.namespace.as_deref()),
+            Object::Unreadable(message) => Err(message),
+        };
+        let object = match loaded {
             Ok(o) => o,
             Err(message) => {
                 record.decision = "error";
@@ -290,19 +317,17 @@ impl Judge {
             .unwrap_or(self.config.default_pss);
         record.pss = Some(format!("{}:{}", pss.level, pss.version));
         match endpoint {
-            Endpoint::Mutate => self.mutate(req, raw, obj, record),
-            Endpoint::Validate => self.validate(req, obj, pss, ns_labels.as_deref(), record),
+            Endpoint::Mutate => self.mutate(&req, old, obj, record),
+            Endpoint::Validate => self.validate(&req, old, obj, pss, ns_labels.as_deref(), record),
         }
     }
 
-    /// Reads the object JSON into the tree the engine reads, in one pass with serde_json: the API server writes
-    /// it on one line, so source positions would say nothing (findings point by JSON pointer). Body size and
-    /// nesting are bounded (the server's body limit, serde_json's 128 levels). The API server does not always
-    /// fill `metadata.namespace` on CREATE; the request's namespace is used then, so namespace rules and
-    /// exemptions see where the object lands.
-    fn load_object(&self, raw: &str, namespace: Option<&str>) -> Result<Loaded, String> {
-        let root =
-            Node::from_json_str(raw, Pos::new(1, 1)).map_err(|e| format!("request.object cannot be read: {e}"))?;
+    /// Makes the object the engine judges from its tree (read with the review, in one pass with serde_json: the
+    /// API server writes reviews on one line, so source positions would say nothing and findings point by JSON
+    /// pointer; body size and nesting are bounded by the server's body limit and serde_json's 128 levels). The API
+    /// server does not always fill `metadata.namespace` on CREATE; the request's namespace is used then, so
+    /// namespace rules and exemptions see where the object lands.
+    fn load_object(&self, root: Node, namespace: Option<&str>) -> Result<Loaded, String> {
         let source = Source {
             file: Arc::clone(&self.source_label),
             document: 1,
@@ -358,10 +383,11 @@ impl Judge {
     /// Built-in findings with their configured actions, plus custom policy findings with theirs.
     fn judged_findings(
         &self,
-        req: &AdmissionRequest,
+        req: &Request,
         obj: &K8sObject,
         pss: PssPolicy,
         ns_labels: Option<&Node>,
+        old_json: Option<&serde_json::Value>,
         errors: &mut Vec<String>,
     ) -> Vec<(Finding, Action)> {
         let mut out: Vec<(Finding, Action)> = self
@@ -373,12 +399,11 @@ impl Judge {
             })
             .collect();
         if let Some(extra) = &self.extra {
-            let old = review::raw_object(req.old_object).and_then(|o| serde_json::from_str(o).ok());
             let user = serde_json::json!({"username": req.user_info.username, "groups": req.user_info.groups});
             let (found, errs) = extra.check(&PolicyInput {
                 object: obj,
                 operation: &req.operation,
-                old_object: old.as_ref(),
+                old_object: old_json,
                 user_info: &user,
                 namespace_labels: ns_labels,
             });
@@ -391,7 +416,8 @@ impl Judge {
 
     fn validate(
         &self,
-        req: &AdmissionRequest,
+        req: &Request,
+        old: Option<Object>,
         obj: &K8sObject,
         pss: PssPolicy,
         ns_labels: Option<&Node>,
@@ -399,8 +425,14 @@ impl Judge {
     ) -> Verdict {
         let uid = record.uid.clone();
         let mut errors = Vec::new();
+        let old_tree = match old {
+            Some(Object::Tree(node)) => Some(node),
+            _ => None,
+        };
+        // Custom policies see the old object as sent.
+        let old_json = self.extra.as_ref().and(old_tree.as_ref()).map(Node::to_json);
         let mut judged: Vec<(Finding, Action, Option<&'static str>)> = self
-            .judged_findings(req, obj, pss, ns_labels, &mut errors)
+            .judged_findings(req, obj, pss, ns_labels, old_json.as_ref(), &mut errors)
             .into_iter()
             .map(|(f, a)| (f, a, None))
             .collect();
@@ -408,10 +440,10 @@ impl Judge {
 
         // UPDATE: what the change did not introduce is not re-judged.
         if req.operation == "UPDATE" {
-            if let Some(old_raw) = review::raw_object(req.old_object) {
-                if let Ok(old) = self.load_object(old_raw, req.namespace.as_deref()) {
+            if let Some(old_root) = old_tree {
+                if let Ok(old) = self.load_object(old_root, req.namespace.as_deref()) {
                     let old_findings: Vec<Finding> = self
-                        .judged_findings(req, &old.object, pss, ns_labels, &mut Vec::new())
+                        .judged_findings(req, &old.object, pss, ns_labels, old_json.as_ref(), &mut Vec::new())
                         .into_iter()
                         .map(|(f, _)| f)
                         .collect();
@@ -479,7 +511,7 @@ impl Judge {
         Verdict { response, record }
     }
 
-    fn mutate(&self, req: &AdmissionRequest, raw: &str, obj: &K8sObject, mut record: Record) -> Verdict {
+    fn mutate(&self, req: &Request, old: Option<Object>, obj: &K8sObject, mut record: Record) -> Verdict {
         let uid = record.uid.clone();
         let mut response = AdmissionResponse::allow(&uid);
         let Some(view) = obj.pod_spec() else {
@@ -491,9 +523,11 @@ impl Judge {
         // Pods are immutable after creation; a workload is only mutated when its template changes, so a scale
         // or a label edit never starts a rollout.
         if req.operation == "UPDATE" {
-            let unchanged = match review::raw_object(req.old_object)
-                .and_then(|old| self.load_object(old, req.namespace.as_deref()).ok())
-            {
+            let old = match old {
+                Some(Object::Tree(node)) => self.load_object(node, req.namespace.as_deref()).ok(),
+                _ => None,
+            };
+            let unchanged = match old {
                 Some(old) => obj.id.kind == "Pod" || !template_changed(obj, &old.object),
                 None => true,
             };
@@ -501,9 +535,10 @@ impl Judge {
                 return Verdict { response, record };
             }
         }
-        let Ok(value) = serde_json::from_str::<serde_json::Value>(raw) else {
-            return Verdict { response, record };
-        };
+        // The object as sent, but for `metadata.namespace` when loading filled it in from the request: the
+        // mutations read only the pod (template) annotations and write only under the pod spec, so the patch is
+        // the same and applies to the object as sent.
+        let value = obj.root.to_json();
         let meta_ptr = view.metadata_pointer();
         let on = |rule: &str| self.config.mutation_on(rule) && self.enabled.contains(&rule);
         let ops = crate::mutate::operations(&value, view.pointer, meta_ptr, &on);

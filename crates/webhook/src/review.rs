@@ -1,6 +1,7 @@
-//! AdmissionReview `admission.k8s.io/v1` on the wire: the request as the API server sends it (objects kept as
-//! raw JSON, so they go to the loader byte for byte), and the response.
+//! AdmissionReview `admission.k8s.io/v1` on the wire: the request as the API server sends it (objects read into
+//! the engine's tree in the same pass as the rest of the review, or kept as raw JSON), and the response.
 
+use palisade_core::node::{Node, Pos};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
@@ -51,10 +52,11 @@ pub struct UserInfo {
     pub groups: Vec<String>,
 }
 
-/// The request part of an AdmissionReview.
+/// The request part of an AdmissionReview, with its objects as `O`: kept as raw JSON ([`RawRequest`]) or read
+/// into trees in the same pass as the rest ([`ReadRequest`]).
 #[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AdmissionRequest<'a> {
+#[serde(rename_all = "camelCase", bound(deserialize = "O: Deserialize<'de>"))]
+pub struct AdmissionRequest<O> {
     /// Echoed in the response.
     #[serde(default)]
     pub uid: Option<String>,
@@ -77,25 +79,64 @@ pub struct AdmissionRequest<'a> {
     #[serde(default)]
     pub user_info: UserInfo,
     /// The new object (absent or null for DELETE and CONNECT).
-    #[serde(default, borrow)]
-    pub object: Option<&'a RawValue>,
+    #[serde(default = "none")]
+    pub object: Option<O>,
     /// The existing object (UPDATE, DELETE).
-    #[serde(default, borrow)]
-    pub old_object: Option<&'a RawValue>,
+    #[serde(default = "none")]
+    pub old_object: Option<O>,
     /// A dry run: judged the same, no side effects.
     #[serde(default)]
     pub dry_run: Option<bool>,
 }
 
+fn none<O>() -> Option<O> {
+    None
+}
+
+/// A request whose objects are kept as raw JSON text (what a handler that does not look at them needs).
+pub type RawRequest<'a> = AdmissionRequest<&'a RawValue>;
+
+/// A request whose objects were read into trees in the same pass as the rest of the review.
+pub type ReadRequest = AdmissionRequest<ObjectTree>;
+
+/// An object read straight into the tree the engine reads, every node at line 1, column 1: the API server writes
+/// reviews on one line, so positions would say nothing (findings point by JSON pointer).
+#[derive(Debug)]
+pub struct ObjectTree(pub Node);
+
+impl<'de> Deserialize<'de> for ObjectTree {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Node::deserialize_json(deserializer, Pos::new(1, 1)).map(ObjectTree)
+    }
+}
+
+impl<O> AdmissionRequest<O> {
+    /// The same request with its objects converted by `f`.
+    pub fn map_objects<P>(self, mut f: impl FnMut(O) -> P) -> AdmissionRequest<P> {
+        AdmissionRequest {
+            uid: self.uid,
+            kind: self.kind,
+            sub_resource: self.sub_resource,
+            name: self.name,
+            namespace: self.namespace,
+            operation: self.operation,
+            user_info: self.user_info,
+            object: self.object.map(&mut f),
+            old_object: self.old_object.map(f),
+            dry_run: self.dry_run,
+        }
+    }
+}
+
 #[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ReviewIn<'a> {
+#[serde(rename_all = "camelCase", bound(deserialize = "O: Deserialize<'de>"))]
+struct ReviewIn<O> {
     #[serde(default)]
     api_version: Option<String>,
     #[serde(default)]
     kind: Option<String>,
-    #[serde(default, borrow)]
-    request: Option<AdmissionRequest<'a>>,
+    #[serde(default = "none")]
+    request: Option<AdmissionRequest<O>>,
 }
 
 /// The JSON text of an object, or `None` when absent or `null`.
@@ -103,9 +144,25 @@ pub fn raw_object(raw: Option<&RawValue>) -> Option<&str> {
     raw.map(RawValue::get).filter(|s| s.trim() != "null")
 }
 
-/// Parses an AdmissionReview body.
-pub fn parse(body: &[u8]) -> Result<AdmissionRequest<'_>, BadReview> {
-    let review: ReviewIn = serde_json::from_slice(body).map_err(|e| BadReview::Json(e.to_string()))?;
+/// Parses an AdmissionReview body, keeping the objects as raw JSON.
+pub fn parse(body: &[u8]) -> Result<RawRequest<'_>, BadReview> {
+    parse_as(body)
+}
+
+/// Parses an AdmissionReview body and reads its objects into trees, in one pass. An error here may come from an
+/// object alone (nested too deeply, say): [`parse`] tells the two apart.
+pub fn parse_read(body: &[u8]) -> Result<ReadRequest, BadReview> {
+    parse_as(body)
+}
+
+fn parse_as<'a, O: Deserialize<'a>>(body: &'a [u8]) -> Result<AdmissionRequest<O>, BadReview> {
+    // Checking UTF-8 once up front lets serde_json read strings without checking each again; invalid UTF-8 is
+    // read from the bytes for serde_json's own error, with its position.
+    let review: ReviewIn<O> = match std::str::from_utf8(body) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(body),
+    }
+    .map_err(|e| BadReview::Json(e.to_string()))?;
     let api_version = review.api_version.unwrap_or_default();
     let kind = review.kind.unwrap_or_default();
     if api_version != "admission.k8s.io/v1" || kind != "AdmissionReview" {

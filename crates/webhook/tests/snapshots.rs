@@ -271,3 +271,97 @@ fn damaged_requests_never_panic() {
     }
     assert!(answered > 0);
 }
+
+/// A review with `object` (and no old object), as the API server sends it for a CREATE.
+fn create_review(object: &serde_json::Value, namespace: &str) -> Vec<u8> {
+    serde_json::to_vec(&serde_json::json!({
+        "apiVersion": "admission.k8s.io/v1",
+        "kind": "AdmissionReview",
+        "request": {
+            "uid": "u-1",
+            "kind": {"group": "", "version": "v1", "kind": object["kind"]},
+            "namespace": namespace,
+            "operation": "CREATE",
+            "userInfo": {"username": "alice"},
+            "object": object,
+        },
+    }))
+    .unwrap()
+}
+
+fn nested(depth: usize) -> serde_json::Value {
+    (0..depth).fold(serde_json::json!(1), |inner, _| serde_json::json!([inner]))
+}
+
+#[test]
+fn objects_are_read_as_deep_as_on_their_own() {
+    // serde_json's nesting limit is 128. The object is read in the same pass as the review, two levels down: an object
+    // that reads on its own must still be judged, and one that does not is answered with a review response
+    // (HTTP 200, code 400) as before, never with a bad request.
+    let judge = judge();
+    let pod = |depth| {
+        serde_json::json!({
+            "apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": "deep", "namespace": "default"},
+            "spec": {"containers": [{"name": "app", "image": "nginx:1.27", "securityContext": {"privileged": true}}],
+                     "x": nested(depth)},
+        })
+    };
+    let readable = judge
+        .review(Endpoint::Validate, &create_review(&pod(125), "default"), &Labels)
+        .expect("an object that reads on its own is judged");
+    assert_eq!(readable.record.decision, "denied");
+    assert!(readable.response.status.unwrap().message.contains("K8S-001"));
+    let unreadable = judge
+        .review(Endpoint::Validate, &create_review(&pod(200), "default"), &Labels)
+        .expect("an unreadable object gets a review response");
+    assert_eq!(unreadable.record.decision, "error");
+    let status = unreadable.response.status.unwrap();
+    assert_eq!(status.code, 400);
+    assert!(
+        status.message.contains("request.object cannot be read"),
+        "{}",
+        status.message
+    );
+    // Invalid UTF-8 in the review is a bad request that says where.
+    let mut body = create_review(&pod(1), "default");
+    let at = body.windows(5).position(|w| w == b"nginx").unwrap();
+    body[at] = 0xff;
+    let err = judge
+        .review(Endpoint::Validate, &body, &Labels)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("line 1 column"), "{err}");
+}
+
+#[test]
+fn mutations_of_objects_without_a_namespace_apply_to_the_object_as_sent() {
+    use base64::Engine;
+    let judge = judge();
+    let container = serde_json::json!({"name": "app", "image": "nginx:1.27"});
+    let with_ns = serde_json::json!({"apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "p", "namespace": "shop"}, "spec": {"containers": [container]}});
+    let without_ns = serde_json::json!({"apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "p"}, "spec": {"containers": [container]}});
+    let without_meta = serde_json::json!({"apiVersion": "v1", "kind": "Pod", "spec": {"containers": [container]}});
+    let patch_of = |object: &serde_json::Value| {
+        let v = judge
+            .review(Endpoint::Mutate, &create_review(object, "shop"), &Labels)
+            .unwrap();
+        assert_eq!(v.record.decision, "mutated");
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(v.response.patch.unwrap())
+            .unwrap();
+        let patch: json_patch::Patch = serde_json::from_slice(&bytes).unwrap();
+        let mut patched = object.clone();
+        json_patch::patch(&mut patched, &patch).unwrap();
+        assert_eq!(
+            patched.pointer("/metadata/namespace"),
+            object.pointer("/metadata/namespace")
+        );
+        (serde_json::to_value(&patch).unwrap(), patched["spec"].clone())
+    };
+    let expected = patch_of(&with_ns);
+    assert_eq!(patch_of(&without_ns), expected);
+    assert_eq!(patch_of(&without_meta), expected);
+}
