@@ -286,6 +286,7 @@ mod tests {
         let bytes = AdmissionResponse::allow("u").review_bytes();
         let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(v, AdmissionResponse::allow("u").into_review());
+        assert!(r.object.is_none());
         assert!(raw_object(r.object).is_none());
     }
 }
