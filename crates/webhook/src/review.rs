@@ -79,18 +79,14 @@ pub struct AdmissionRequest<O> {
     #[serde(default)]
     pub user_info: UserInfo,
     /// The new object (absent or null for DELETE and CONNECT).
-    #[serde(default = "none")]
+    #[serde(default)]
     pub object: Option<O>,
     /// The existing object (UPDATE, DELETE).
-    #[serde(default = "none")]
+    #[serde(default)]
     pub old_object: Option<O>,
     /// A dry run: judged the same, no side effects.
     #[serde(default)]
     pub dry_run: Option<bool>,
-}
-
-fn none<O>() -> Option<O> {
-    None
 }
 
 /// A request whose objects are kept as raw JSON text (what a handler that does not look at them needs).
@@ -135,7 +131,7 @@ struct ReviewIn<O> {
     api_version: Option<String>,
     #[serde(default)]
     kind: Option<String>,
-    #[serde(default = "none")]
+    #[serde(default)]
     request: Option<AdmissionRequest<O>>,
 }
 
