@@ -3,7 +3,8 @@
 default rule set, against a no-op handler on the same server stack (`--bench-noop`, path /noop), and RSS before
 and after. Not a test: prints a Markdown table (docs/benchmarks.md).
 
-Needs the load generator `oha` (`cargo install oha`) and openssl (the certificates come from testenv/certs.sh).
+Needs the load generator `oha` (`cargo install --locked oha`: without --locked, oha 1.16 resolves dependencies
+that need a newer rustc than 1.95) and openssl (the certificates come from testenv/certs.sh).
 
   scripts/bench_webhook.py                      # 10 s per run
   scripts/bench_webhook.py --soak 600           # the 10-minute memory run (RSS sampled under full load)
@@ -167,7 +168,7 @@ def main():
     ap.add_argument("--soak-every", type=int, default=30, help="seconds between RSS samples in --soak")
     args = ap.parse_args()
     if not shutil.which("oha"):
-        sys.exit("oha not found: cargo install oha")
+        sys.exit("oha not found: cargo install --locked oha")
     tmp = tempfile.mkdtemp(prefix="palisade-bench-webhook-")
     subprocess.run(["bash", os.path.join(ROOT, "testenv/certs.sh"), os.path.join(tmp, "pki")], check=True)
     bodies = {}
